@@ -1,0 +1,31 @@
+"""Text normalisation shared by label matching and value parsing.
+
+Reports mix full- and half-width forms (``（一）``/``(一)``, ``１``/``1``), curly and straight quotes, ideographic
+spaces and invisible characters left by Word. NFKC folds the width variants; quotes are unified; zero-width
+characters are dropped. Tabs and newlines survive, because they carry the table structure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "『": '"', "』": '"'})
+_SPACES = re.compile("[ \u00a0\u3000\u2002\u2003\u2009]+")
+
+
+def normalise(text: str) -> str:
+    """Fold width variants, quotes, odd spaces and invisible characters; keep tabs and newlines."""
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_QUOTES)
+    return _SPACES.sub(" ", text)
+
+
+def fuzzy_phrase(phrase: str) -> str:
+    """A regex for ``phrase`` that tolerates spaces and line breaks between its characters.
+
+    PDF extraction and Word exports split labels anywhere ("商 业 企\\n业"), so every gap may hold white
+    space. The phrase itself is written in normalised form; regex syntax inside it is kept as is when
+    wrapped in ``(?:…)`` by the caller.
+    """
+    return r"\s*".join(re.escape(char) for char in phrase)

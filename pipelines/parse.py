@@ -1,0 +1,119 @@
+"""One file in, one parsed report out: the unit of work of the whole pipeline.
+
+``parse_file`` never raises for bad input. A file that is empty, binary, of an unknown type, or a text
+without the statistics tables comes back ``failed`` with reasons a person can act on; a report whose tables
+are only partly readable comes back ``partial`` with every unreadable cell named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines import PARSER_VERSION
+from pipelines.canonical import numbers
+from pipelines.canonical.extract import Cell, extract_cells
+from pipelines.canonical.identity import identify
+from pipelines.documents import UnreadableDocument, read_document
+from pipelines.documents.formats import detect_format
+
+PARSED = "parsed"
+PARTIAL = "partial"
+FAILED = "failed"
+NEEDS_OCR = "needs_ocr"
+
+
+@dataclass
+class ParsedReport:
+    """A report as the pipeline understood it; ``cells`` holds every key of its template."""
+
+    source: str
+    sha256: str
+    size_bytes: int
+    format: str | None
+    status: str
+    errors: list[str] = field(default_factory=list)
+    issuer: str | None = None
+    year: int | None = None
+    template: str | None = None
+    title: str | None = None
+    cells: dict[str, Cell] = field(default_factory=dict)
+    parser_version: str = PARSER_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        """The public contract of ``xxgk parse --json``: fields may be added, never renamed or removed."""
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "issuer": self.issuer,
+            "year": self.year,
+            "template": self.template,
+            "status": self.status,
+            "errors": self.errors,
+            "cells": {key: cell.value for key, cell in self.cells.items()},
+            "provenance": {key: cell.as_provenance() for key, cell in self.cells.items()},
+            "format": self.format,
+            "size_bytes": self.size_bytes,
+            "title": self.title,
+            "parser_version": self.parser_version,
+        }
+
+
+def parse_file(path: Path, source: str | None = None) -> ParsedReport:
+    """Parse one inbox file; ``source`` is how the file is named in outputs (default: its file name)."""
+    name = source or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return ParsedReport(name, "", 0, None, FAILED, [f"{name}: cannot read file: {error.strerror}"])
+    return parse_bytes(path, data, name)
+
+
+def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
+    sha256 = hashlib.sha256(data).hexdigest()
+    fmt, reason = detect_format(path, data[:8192])
+    report = ParsedReport(source, sha256, len(data), fmt, FAILED)
+    if fmt is None:
+        report.errors.append(f"{source}: {reason}")
+        return report
+    try:
+        document = read_document(path, fmt, data)
+    except UnreadableDocument as error:
+        report.errors.append(f"{source}: {error}")
+        return report
+    report.errors.extend(f"{source}: {warning}" for warning in document.warnings)
+    if document.needs_ocr:
+        report.status = NEEDS_OCR
+        report.errors.append(f"{source}: pages without a text layer need OCR")
+        return report
+    if not document.rows:
+        report.errors.append(f"{source}: no text found in the document")
+        return report
+
+    identity = identify(document.title_hint, (row.text for row in document.rows))
+    report.issuer, report.year, report.title = identity.issuer, identity.year, identity.title
+    tables = extract_cells(document.rows)
+    report.template = tables.template
+    report.cells = tables.cells
+    if tables.template is None:
+        report.errors.append(
+            f"{source}: no statistics tables of the 2019 or 2021 template found (表二 主动公开, 表三 依申请, 表四 复议诉讼)"
+        )
+        return report
+    report.errors.extend(f"{source}: {error}" for error in tables.errors)
+    if identity.issuer is None:
+        report.errors.append(f"{source}: no title naming the issuer found")
+    if identity.year is None:
+        report.errors.append(f"{source}: report year not found in the title or the statistics period")
+    elif identity.period_year is not None and identity.period_year != identity.year:
+        report.errors.append(
+            f"{source}: title says {identity.year} but the statistics period starts in {identity.period_year}"
+        )
+    unreadable = [k for k, c in report.cells.items() if c.status not in numbers.PRINTED_STATUSES]
+    if unreadable:
+        report.errors.append(f"{source}: {len(unreadable)} of {len(report.cells)} cells unread: {unreadable[:5]}…")
+    complete = not unreadable and identity.issuer is not None and identity.year is not None
+    report.status = PARSED if complete else PARTIAL
+    return report
