@@ -8,7 +8,9 @@ table cells together with no separator stay one cell: the canonical layer splits
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from pipelines.documents.encoding import decode_text
 from pipelines.documents.model import ExtractedDocument, Row
 
 _CRAWL_TITLE = re.compile(r"^\s*标题\s*[:：]\s*(?P<title>.+?)\s*$")
@@ -32,3 +34,8 @@ def read_text(source: str, text: str, fmt: str = "text") -> ExtractedDocument:
         if line.strip()
     ]
     return ExtractedDocument(source=source, format=fmt, rows=rows, title_hint=title_hint)
+
+
+def read_text_file(path: Path, data: bytes) -> ExtractedDocument:
+    """The reader registered for ``.txt`` inbox files."""
+    return read_text(path.name, decode_text(data))
