@@ -1,0 +1,462 @@
+"""Reader for PDF reports: ruled tables become rows of cells, everything else one row per printed line.
+
+Most published reports are Word/WPS exports with a text layer. Their statistics tables (表二/表三/表四) are
+drawn with ruling lines, so pdfplumber can rebuild the grid from the lines and hand back one cell per
+column. What the PDF does to the text inside those cells is the problem this module solves:
+
+* **Wrapped labels.** A narrow cell wraps "商业企业" as ``商业企\\n业`` and prints a row group one
+  character per line (``三\\n、\\n本\\n年\\n度…``). A line break between two CJK characters is a wrap,
+  not a word boundary, so it is dropped; any other break (a digit or a Latin letter on either side)
+  becomes a space, so a number is never glued to a label ("行政许可\\n550" stays two tokens). Justified
+  text in narrow cells also gets spaces between CJK characters ("结 果"); those are removed inside cells
+  for the same reason.
+* **Merged cells.** pdfplumber returns ``None`` for a grid position covered by a neighbour's merged cell
+  and ``""`` for an empty cell. Both become ``""``: every row keeps one cell per column, so a blank value
+  cell stays a blank cell. A position left ``None`` only because a ruling line is missing (its text then
+  belongs to no cell) gets the text that lies inside it.
+* **Frames.** WPS often draws a box around prose (a one-column "table"); it is read as prose lines.
+* **No ruling lines.** Where a page has no ruled grid, pdfplumber's text-position strategy is tried, and its
+  table is kept only if it looks like a statistics grid (rows with several cells that are just numbers).
+* **Badly mapped glyphs.** Some fonts map CJK characters to look-alike radicals: Kangxi radicals
+  (U+2F00–U+2FD5, "⼀⼈" for "一人") and CJK Radicals Supplement (U+2E80–U+2EF3, "⺠" for "民"). NFKC, which
+  the canonical layer applies, folds the Kangxi block but NOT most of the Supplement, so both blocks are
+  mapped here (see ``_GLYPH_MAP``). Private-use characters and ``(cid:N)`` placeholders (glyphs without any
+  Unicode mapping) cannot be recovered; the pages holding them are named in a warning.
+
+Text outside the grids is emitted one row per printed line (one cell), interleaved with table rows by
+vertical position, so a table split over two pages simply continues on the next page's rows. Page numbers
+in the top/bottom margin ("- 3 -", "第 3 页") are dropped: a lone number between two table halves would
+otherwise read as a value. Locators are ``page N table T row R`` and ``page N line L``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfplumber.page import Page
+from pdfplumber.table import Table
+from pdfplumber.utils.text import chars_to_textmap, extract_text
+
+from pipelines.documents.model import ExtractedDocument, Row, UnreadableDocument
+
+#: Pages read at most; a longer file is read up to here and says so in a warning. Annual reports run
+#: 3–30 pages; 200 leaves room for reports bundled with annexes without letting a 2,000-page gazette stall
+#: the pipeline.
+MAX_PAGES = 200
+
+#: Grids from ruling lines (pdfplumber's default strategy, spelled out).
+LINE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+#: Grids from text positions, for pages that print a table without any ruling lines.
+TEXT_SETTINGS: dict[str, Any] = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+
+#: A text-position "table" is kept only if at least this many of its rows have two or more cells that are
+#: nothing but a number: justified prose never does, a statistics table always does.
+MIN_NUMERIC_ROWS = 3
+
+Obj = dict[str, Any]
+BBox = tuple[float, float, float, float]
+
+# CJK Radicals Supplement → the unified ideograph each one stands for, after Unicode's
+# EquivalentUnifiedIdeograph.txt. Only radicals that are themselves ordinary characters in running text
+# are listed; component-only forms (亻, 氵, 扌 …) never stand alone in a report. NFKC folds U+2E9F and
+# U+2EF3 itself; listing them is harmless.
+_RADICALS_SUPPLEMENT = {
+    "\u2e8c": "小",
+    "\u2e9f": "母",
+    "\u2ea0": "民",
+    "\u2ea7": "牛",
+    "\u2ea9": "王",
+    "\u2eab": "目",
+    "\u2eac": "示",
+    "\u2eb6": "羊",
+    "\u2eb7": "羊",
+    "\u2ebb": "聿",
+    "\u2ebc": "肉",
+    "\u2ebd": "臼",
+    "\u2ec1": "虎",
+    "\u2ec4": "西",
+    "\u2ec5": "见",
+    "\u2ec6": "角",
+    "\u2ec9": "贝",
+    "\u2ecb": "车",
+    "\u2ed1": "長",
+    "\u2ed3": "长",
+    "\u2ed4": "门",
+    "\u2ed7": "雨",
+    "\u2ed8": "青",
+    "\u2ed9": "韦",
+    "\u2eda": "页",
+    "\u2edb": "风",
+    "\u2edc": "飞",
+    "\u2edd": "食",
+    "\u2ee2": "马",
+    "\u2ee3": "骨",
+    "\u2ee4": "鬼",
+    "\u2ee5": "鱼",
+    "\u2ee6": "鸟",
+    "\u2ee7": "卤",
+    "\u2ee8": "麦",
+    "\u2ee9": "黄",
+    "\u2eea": "黾",
+    "\u2eec": "齐",
+    "\u2eee": "齿",
+    "\u2ef0": "龙",
+    "\u2ef3": "龟",
+}
+#: Every badly mapped glyph this reader repairs: the Kangxi radicals by their NFKC form (always a unified
+#: ideograph), the Supplement by the table above.
+_GLYPH_MAP = str.maketrans(
+    {
+        **{chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)},
+        **_RADICALS_SUPPLEMENT,
+    }
+)
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff]")
+
+# Characters around a line break inside a cell that make it a wrap: ideographs, kana, CJK and full-width
+# punctuation (East Asian width W/F), plus curly quotes, which PDFs print at full width. Full-width digits
+# and letters are excluded so that a number is never glued onto the label beside it.
+_WRAP_QUOTES = frozenset("“”‘’")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－─]\s*\d{1,4}\s*[-—–－─]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+#: Share of the page height at the top and bottom treated as margin (where page numbers live).
+_MARGIN_TOP = 0.08
+_MARGIN_BOTTOM = 0.10
+
+
+def is_wide(char: str) -> bool:
+    """Whether ``char`` belongs to CJK running text, where a line break or a space is only a wrap."""
+    if char in _WRAP_QUOTES:
+        return True
+    if unicodedata.east_asian_width(char) not in ("W", "F"):
+        return False
+    folded = unicodedata.normalize("NFKC", char)
+    return not (folded.isascii() and folded.isalnum())
+
+
+def repair_glyphs(text: str) -> str:
+    """Map look-alike radicals back to the ideographs they stand for (see ``_GLYPH_MAP``)."""
+    return text.translate(_GLYPH_MAP)
+
+
+_INNER_SPACES = re.compile(r"(?<=\S) +(?=\S)")
+
+
+def _drop_wide_spaces(text: str) -> str:
+    """Remove spaces between two CJK characters (justification gaps), keep them elsewhere."""
+
+    def replace(match: re.Match[str]) -> str:
+        before = text[match.start() - 1]
+        after = text[match.end()]
+        return "" if is_wide(before) and is_wide(after) else " "
+
+    return _INNER_SPACES.sub(replace, text)
+
+
+def join_wrapped(text: str) -> str:
+    """One cell's text on one line: drop wraps inside CJK text, turn other line breaks into spaces.
+
+    ``商业企\\n业`` → ``商业企业``; ``三\\n、\\n本\\n年`` → ``三、本年``;
+    ``行政许可\\n550`` → ``行政许可 550``; ``结 果\\n维持`` → ``结果维持``.
+    """
+    pieces = [piece.strip() for piece in text.split("\n")]
+    pieces = [piece for piece in pieces if piece]
+    joined = ""
+    for piece in pieces:
+        if joined and not (is_wide(joined[-1]) and is_wide(piece[0])):
+            joined += " "
+        joined += piece
+    return _drop_wide_spaces(joined)
+
+
+def _centre_in(obj: Obj, bbox: BBox) -> bool:
+    """pdfplumber's own rule for which cell a character belongs to: its centre, half-open box."""
+    x0, top, x1, bottom = bbox
+    h_mid = (obj["x0"] + obj["x1"]) / 2
+    v_mid = (obj["top"] + obj["bottom"]) / 2
+    return bool(x0 <= h_mid < x1 and top <= v_mid < bottom)
+
+
+def _cell_text(chars: Sequence[Obj]) -> str:
+    if not chars:
+        return ""
+    return join_wrapped(repair_glyphs(extract_text(list(chars))))
+
+
+@dataclass
+class _Block:
+    """Rows that belong at one vertical position of a page: a table's rows, or one text line."""
+
+    top: float
+    rows: list[tuple[str, ...]]
+    is_table: bool
+
+
+@dataclass
+class _Grid:
+    """One table found on a page: its cell texts (one per column) and the characters it consumed."""
+
+    top: float
+    rows: list[tuple[str, ...]]
+    used: set[int]
+
+
+def _grid_rows(table: Table, chars: Sequence[Obj]) -> _Grid:
+    """The table's rows with one text per column, filling positions whose ruling line is missing.
+
+    A position pdfplumber reports as ``None`` is normally covered by a merged neighbour; then no
+    character lies there outside every cell. If characters do (a cell whose border was not drawn), they
+    are read into that position instead of being lost.
+    """
+    x0, top, x1, bottom = table.bbox
+    inside = [c for c in chars if _centre_in(c, (x0, top, x1, bottom))]
+    rows = table.rows
+    used: set[int] = set()
+    texts: list[list[str | None]] = []
+    for row in rows:
+        row_texts: list[str | None] = []
+        row_chars = [c for c in inside if _centre_in(c, row.bbox)]
+        for cell in row.cells:
+            if cell is None:
+                row_texts.append(None)
+                continue
+            cell_chars = [c for c in row_chars if _centre_in(c, cell)]
+            used.update(id(c) for c in cell_chars)
+            row_texts.append(_cell_text(cell_chars))
+        texts.append(row_texts)
+
+    orphans = [c for c in inside if id(c) not in used]
+    if orphans and rows:
+        xs = sorted({cell[0] for row in rows for cell in row.cells if cell is not None})
+        bounds = [*xs, x1]
+        for row_index, row in enumerate(rows):
+            for column, cell in enumerate(row.cells):
+                if cell is not None or column + 1 >= len(bounds):
+                    continue
+                box = (bounds[column], row.bbox[1], bounds[column + 1], row.bbox[3])
+                found = [c for c in orphans if id(c) not in used and _centre_in(c, box)]
+                if found:
+                    used.update(id(c) for c in found)
+                    texts[row_index][column] = _cell_text(found)
+    return _Grid(top, [tuple(text or "" for text in row_texts) for row_texts in texts], used)
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[+-]?\d[\d,]*(?:\.\d+)?", text.strip()))
+
+
+def _looks_statistical(rows: Sequence[tuple[str, ...]]) -> bool:
+    numeric_rows = sum(1 for row in rows if sum(1 for cell in row if _is_number(cell)) >= 2)
+    return numeric_rows >= MIN_NUMERIC_ROWS
+
+
+def _find_grids(page: Page, chars: Sequence[Obj]) -> list[_Grid]:
+    """Ruled grids of two or more columns; failing those, a text-position grid that holds statistics."""
+    grids: list[_Grid] = []
+    for table in page.find_tables(LINE_SETTINGS):
+        columns = max((len(row.cells) for row in table.rows), default=0)
+        if columns < 2:
+            continue  # a frame drawn around prose
+        grids.append(_grid_rows(table, chars))
+    if grids:
+        return grids
+    for table in page.find_tables(TEXT_SETTINGS):
+        grid = _grid_rows(table, chars)
+        # The text strategy invents empty separator rows between printed lines: they carry nothing.
+        grid.rows = [row for row in grid.rows if any(cell.strip() for cell in row)]
+        if _looks_statistical(grid.rows):
+            grids.append(grid)
+    return grids
+
+
+def _line_size(line: Obj) -> float:
+    sizes = [float(c["size"]) for c in line.get("chars", []) if str(c["text"]).strip()]
+    return statistics.median(sizes) if sizes else 0.0
+
+
+def _text_lines(chars: Sequence[Obj]) -> list[Obj]:
+    """Printed lines (pdfplumber's clustering by baseline), top to bottom, glyphs repaired."""
+    if not chars:
+        return []
+    lines = chars_to_textmap(list(chars)).extract_text_lines(strip=True)
+    result = []
+    for line in lines:
+        text = repair_glyphs(str(line["text"])).strip()
+        if text:
+            result.append({**line, "text": text})
+    return sorted(result, key=lambda line: (float(line["top"]), float(line["x0"])))
+
+
+def _is_page_furniture(line: Obj, height: float) -> bool:
+    """A page number in the top or bottom margin."""
+    in_margin = float(line["bottom"]) <= height * _MARGIN_TOP or float(line["top"]) >= height * (
+        1 - _MARGIN_BOTTOM
+    )
+    return in_margin and bool(_PAGE_NUMBER.match(str(line["text"]).strip()))
+
+
+def _has_text(chars: Iterable[Obj]) -> bool:
+    return any(str(c["text"]).strip() for c in chars)
+
+
+def _page_blocks(page: Page) -> list[_Block]:
+    """One page's tables and text lines, in reading order (top to bottom)."""
+    base = page.dedupe_chars()
+    chars: list[Obj] = list(base.chars)
+    grids = _find_grids(base, chars)
+    used: set[int] = set().union(*(grid.used for grid in grids)) if grids else set()
+    blocks = [_Block(grid.top, grid.rows, True) for grid in grids]
+    free = [c for c in chars if id(c) not in used]
+    for line in _text_lines(free):
+        if _is_page_furniture(line, float(page.height)):
+            continue
+        blocks.append(_Block(float(line["top"]), [(str(line["text"]),)], False))
+    blocks.sort(key=lambda block: block.top)
+    return blocks
+
+
+def title_from_first_page(page: Page) -> str | None:
+    """The report title: the first run of large-font lines on page 1, else a line with 年 and 报告.
+
+    Titles are usually set well above body size and often wrap ("淮安市人民政府" / "2024 年政府信息公开工作
+    年度报告"), so consecutive lines of the same large size are joined. Among several large runs (a red
+    letterhead above the title), the first that names a year's report wins.
+    """
+    chars = [c for c in page.dedupe_chars().chars if str(c["text"]).strip()]
+    lines = _text_lines(chars)
+    if not lines:
+        return None
+    body = statistics.median(float(c["size"]) for c in chars)
+    runs: list[list[Obj]] = []
+    for line in lines:
+        size = _line_size(line)
+        large = size >= body * 1.25 and sum(1 for ch in str(line["text"]) if is_wide(ch)) >= 2
+        if not large:
+            continue
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous is not None
+            and abs(_line_size(previous) - size) <= size * 0.1
+            and float(line["top"]) - float(previous["bottom"]) <= size * 1.5
+        ):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    titles = [join_wrapped("\n".join(str(line["text"]) for line in run)) for run in runs]
+    for title in titles:
+        if "年" in title and "报告" in title:
+            return title
+    if titles:
+        return titles[0]
+    for line in lines:
+        text = str(line["text"])
+        if "年" in text and "报告" in text:
+            return text
+    return None
+
+
+def _describe(error: BaseException) -> str:
+    """A reason a person can act on, from whatever pdfminer/pdfplumber raised."""
+    cause: BaseException = error
+    while cause.__cause__ is not None or (cause.args and isinstance(cause.args[0], BaseException)):
+        nested = cause.__cause__ or cause.args[0]
+        assert isinstance(nested, BaseException)
+        cause = nested
+    name = type(cause).__name__
+    message = str(cause) or name
+    if "Password" in name or "password" in message.lower() or "Encryption" in name:
+        return f"encrypted PDF: it cannot be opened without a password ({message})"
+    if "EOF" in message or "xref" in message.lower() or "startxref" in message:
+        return f"damaged or truncated PDF ({message})"
+    return f"damaged PDF that cannot be read ({name}: {message})"
+
+
+def _locate(number: int, blocks: Sequence[_Block]) -> list[Row]:
+    """Rows of one page with their locators: ``page N table T row R`` and ``page N line L``."""
+    rows: list[Row] = []
+    table_number = 0
+    line_number = 0
+    for block in blocks:
+        if block.is_table:
+            table_number += 1
+            for row_number, cells in enumerate(block.rows, start=1):
+                rows.append(Row(cells, f"page {number} table {table_number} row {row_number}"))
+        else:
+            line_number += 1
+            rows.append(Row(block.rows[0], f"page {number} line {line_number}"))
+    return rows
+
+
+def _page_list(pages: Sequence[int]) -> str:
+    return ", ".join(str(number) for number in pages)
+
+
+def read_pdf(source: str, data: bytes) -> ExtractedDocument:
+    """Read a PDF's bytes into rows (see the module docstring for what is done to the text and why)."""
+    warnings: list[str] = []
+    rows: list[Row] = []
+    title_hint: str | None = None
+    no_text: list[int] = []
+    unmapped: list[int] = []
+    failed: list[str] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as error:  # pdfminer raises many unrelated types for bad input
+        raise UnreadableDocument(_describe(error)) from error
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as error:
+            raise UnreadableDocument(_describe(error)) from error
+        if not pages:
+            raise UnreadableDocument("the PDF has no pages")
+        if len(pages) > MAX_PAGES:
+            warnings.append(f"only the first {MAX_PAGES} of {len(pages)} pages were read")
+            pages = pages[:MAX_PAGES]
+        for number, page in enumerate(pages, start=1):
+            try:
+                if not _has_text(page.chars):
+                    no_text.append(number)
+                    continue
+                if number == 1:
+                    title_hint = title_from_first_page(page)
+                blocks = _page_blocks(page)
+            except Exception as error:
+                failed.append(f"page {number}: {_describe(error)}")
+                continue
+            page_rows = _locate(number, blocks)
+            if any(_UNMAPPED_GLYPH.search(cell) for row in page_rows for cell in row.cells):
+                unmapped.append(number)
+            rows.extend(page_rows)
+    if failed and len(failed) + len(no_text) == len(pages):
+        raise UnreadableDocument("no page could be read: " + "; ".join(failed[:3]))
+    warnings.extend(f"could not read {reason}" for reason in failed)
+    needs_ocr = bool(no_text) and len(no_text) + len(failed) == len(pages)
+    if no_text and not needs_ocr:
+        warnings.append(
+            f"pages without a text layer (scanned images?), their content is missing: {_page_list(no_text)}"
+        )
+    if unmapped:
+        warnings.append(
+            "characters without a Unicode mapping (private-use glyphs or (cid:N)) on pages "
+            f"{_page_list(unmapped)}: labels there may not be recognised"
+        )
+    return ExtractedDocument(
+        source=source, format="pdf", rows=rows, title_hint=title_hint, warnings=warnings, needs_ocr=needs_ocr
+    )
+
+
+def read_pdf_file(path: Path, data: bytes) -> ExtractedDocument:
+    """The reader registered for ``.pdf`` inbox files."""
+    return read_pdf(path.name, data)
