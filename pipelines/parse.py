@@ -17,7 +17,8 @@ from pipelines.canonical import numbers
 from pipelines.canonical.extract import Cell, extract_cells
 from pipelines.canonical.identity import identify
 from pipelines.documents import UnreadableDocument, read_document
-from pipelines.documents.formats import detect_format
+from pipelines.documents.formats import detect_format, naming_mismatch
+from pipelines.inbox import InboxFile
 
 PARSED = "parsed"
 PARTIAL = "partial"
@@ -78,6 +79,9 @@ def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
     if fmt is None:
         report.errors.append(f"{source}: {reason}")
         return report
+    mismatch = naming_mismatch(path, fmt)
+    if mismatch:
+        report.errors.append(f"{source}: {mismatch}")
     try:
         document = read_document(path, fmt, data)
     except UnreadableDocument as error:
@@ -117,3 +121,17 @@ def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
     complete = not unreadable and identity.issuer is not None and identity.year is not None
     report.status = PARSED if complete else PARTIAL
     return report
+
+
+def parse_inbox_file(inbox_file: InboxFile) -> ParsedReport:
+    """Parse one catalogued inbox file; a file the catalogue already refused is failed with that reason."""
+    if inbox_file.refusal is not None or inbox_file.format is None:
+        return ParsedReport(
+            inbox_file.relative_path,
+            inbox_file.sha256,
+            inbox_file.size_bytes,
+            inbox_file.format,
+            FAILED,
+            [f"{inbox_file.relative_path}: {inbox_file.refusal}"],
+        )
+    return parse_file(inbox_file.path, inbox_file.relative_path)

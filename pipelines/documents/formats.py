@@ -6,12 +6,20 @@ bytes decide. A file no reader handles gets a reason a person understands.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
 TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 KNOWN_EXTENSIONS = {*TEXT_EXTENSIONS, ".pdf", ".docx", ".doc"}
+
+
+def naming_mismatch(path: Path, fmt: str) -> str | None:
+    """A warning when the bytes are of another format than the name says (e.g. an HTML error page as .pdf)."""
+    suffix = path.suffix.lower()
+    named = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}.get(suffix)
+    if named is not None and named != fmt:
+        return f"named '{suffix}' but its bytes are {fmt.upper()}; read as {fmt.upper()}"
+    return None
 
 
 def detect_format(path: Path, head: bytes) -> tuple[str | None, str | None]:
@@ -60,7 +68,7 @@ def _looks_binary(head: bytes) -> bool:
         if error.start >= len(sample) - 4:
             return False
     try:
-        io.BytesIO(sample).read().decode("gb18030")
+        sample.decode("gb18030")
         return False
     except UnicodeDecodeError:
         return True

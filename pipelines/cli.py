@@ -1,0 +1,181 @@
+"""``xxgk``: parse reports, build the warehouse, query it, and measure accuracy, from the shell.
+
+    xxgk parse FILE... [--json]        one JSON object per file (JSON Lines) with --json
+    xxgk build [--raw DIR] [--out DIR] what `make run` builds: inbox → lake → warehouse
+    xxgk sql [--out DIR] "select …"    run a query on the built warehouse and print a table
+    xxgk eval DIR                      cell accuracy against NAME.expected.json files
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXAMPLE_QUERY = (
+    "select issuer, year, licensing_decisions, penalty_decisions from active_disclosure order by issuer, year"
+)
+
+
+def _default_out() -> Path:
+    from pipelines.defs.resources import REPO_ROOT
+
+    return Path(os.environ.get("XXGK_OUT_DIR", str(REPO_ROOT / "data")))
+
+
+def _default_raw() -> Path:
+    from pipelines.defs.resources import REPO_ROOT
+
+    return Path(os.environ.get("XXGK_RAW_DIR", str(REPO_ROOT / "data" / "raw")))
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from pipelines.parse import parse_file
+
+    exit_code = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"xxgk parse: {name}: no such file", file=sys.stderr)
+            exit_code = 2
+            continue
+        report = parse_file(path, source=name)
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+        else:
+            read = sum(1 for c in report.cells.values() if c.status in ("number", "blank", "dash", "slash", "none_text"))
+            print(f"{name}: {report.status} | {report.issuer} {report.year} {report.template} | "
+                  f"{read}/{len(report.cells)} cells read")
+            for error in report.errors:
+                print(f"  - {error}")
+    return exit_code
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+    from pipelines.defs.resources import XxgkStorage, warehouse_file
+
+    raw, out = Path(args.raw).resolve(), Path(args.out).resolve()
+    if not raw.is_dir():
+        print(f"xxgk build: inbox {raw} is not a folder", file=sys.stderr)
+        return 2
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources={"storage": XxgkStorage(raw_dir=str(raw), out_dir=str(out))},
+        instance=instance,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        raise_on_error=False,
+    )
+    if not result.success:
+        print("xxgk build: the Dagster run failed; see the errors above", file=sys.stderr)
+        return 1
+    _print_summary(warehouse_file(out), out)
+    return 0
+
+
+def _print_summary(database: Path, out: Path) -> None:
+    from pipelines.warehouse import query
+
+    _, statuses = query(database, "select status, count(*) from documents group by status order by status")
+    counts = {str(status): int(str(n)) for status, n in statuses}
+    total = sum(counts.values())
+    print()
+    print(f"xxgk: {total} inbox files → parsed {counts.get('parsed', 0)}, partly parsed "
+          f"{counts.get('partial', 0)}, failed {counts.get('failed', 0)}"
+          + (f", needs OCR {counts['needs_ocr']}" if counts.get("needs_ocr") else ""))
+    _, failures = query(database, "select path, status, reason from documents where status <> 'parsed' order by path")
+    for path, status, reason in failures[:20]:
+        print(f"  {status}: {path}: {str(reason)[:200]}")
+    print(f"warehouse: {database}")
+    print(f"lake:      {out / 'lake'}")
+    print(f'try:       xxgk sql "{EXAMPLE_QUERY}"')
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.defs.resources import warehouse_file
+
+    database = warehouse_file(Path(args.out))
+    if not database.exists():
+        print(f"xxgk sql: no warehouse at {database}; run `make run` or `xxgk build` first", file=sys.stderr)
+        return 2
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            relation = con.sql(args.query)
+            if relation is None:
+                return 0
+            relation.show(max_rows=args.max_rows, max_width=10_000)
+    except duckdb.Error as error:
+        print(f"xxgk sql: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pipelines.evaluation import evaluate_directory
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        print(f"xxgk eval: {directory} is not a folder", file=sys.stderr)
+        return 2
+    scores = evaluate_directory(directory)
+    if not scores:
+        print(f"xxgk eval: no report with a NAME.expected.json beside it in {directory}", file=sys.stderr)
+        return 2
+    total = right = 0
+    print(f"{'file':<40} {'template':<8} {'cells':>9} {'acc':>7}  issuer year template status")
+    for s in scores:
+        total += s.cells_total
+        right += s.cells_right
+        flags = " ".join("ok" if ok else "WRONG" for ok in (s.issuer_right, s.year_right, s.template_right))
+        print(f"{s.source:<40} {s.template:<8} {s.cells_right:>4}/{s.cells_total:<4} {s.accuracy:>7.1%}  {flags} {s.status}")
+    for s in scores:
+        for m in s.mismatches:
+            print(f"  {s.source}: {m.key}: expected {m.expected!r}, got {m.actual!r} ({m.status}; raw {m.raw!r})")
+    identity_right = sum(s.issuer_right and s.year_right and s.template_right for s in scores)
+    print(f"overall: {right}/{total} cells exact ({right / total if total else 1:.2%}); "
+          f"issuer, year and template right for {identity_right}/{len(scores)} files")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    parse = commands.add_parser("parse", help="parse report files")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    parse.set_defaults(func=cmd_parse)
+
+    build = commands.add_parser("build", help="build the lake and the warehouse from an inbox")
+    build.add_argument("--raw", default=str(_default_raw()), help="inbox folder (default data/raw)")
+    build.add_argument("--out", default=str(_default_out()), help="output folder (default data)")
+    build.set_defaults(func=cmd_build)
+
+    sql = commands.add_parser("sql", help="query the warehouse")
+    sql.add_argument("query")
+    sql.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
+    sql.add_argument("--max-rows", type=int, default=200)
+    sql.set_defaults(func=cmd_sql)
+
+    evaluate = commands.add_parser("eval", help="accuracy against NAME.expected.json files")
+    evaluate.add_argument("directory")
+    evaluate.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""The Dagster code location: ``dagster dev``, ``dg``, ``make ui`` and ``xxgk build`` load these."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.defs.assets import cells_unique_per_report_and_key, inbox_catalog, parsed_lake, warehouse_tables
+from pipelines.defs.resources import XxgkStorage
+
+ALL_ASSETS = [inbox_catalog, parsed_lake, warehouse_tables]
+ALL_CHECKS = [cells_unique_per_report_and_key]
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
+    resources={"storage": XxgkStorage()},
+    jobs=[dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())],
+)

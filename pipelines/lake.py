@@ -1,0 +1,208 @@
+"""The Parquet lake: what the pipeline read from every inbox file, readable by any engine.
+
+Layout below the lake folder (``data/lake`` by default):
+
+- ``inbox/inbox.parquet`` — the inbox catalogue: every file found, its sha256, size and detected format.
+- ``documents/documents.parquet`` — one row per inbox file: path, sha256, size, format, status
+  (parsed / partial / failed / needs_ocr) and the reasons, plus issuer, year and template where known.
+- ``reports/year=YYYY/*.parquet`` — one row per report whose year is known (hive-partitioned by year).
+- ``cells/year=YYYY/*.parquet`` — one row per canonical cell of those reports: key, value, status, the raw
+  text printed and where it was printed (locator).
+
+A report is identified by ``report_id``: the first 16 hex digits of its file's sha256, so the same bytes
+always give the same id and a republished, changed document gives a new one.
+
+Each table folder is written beside the published one and swapped in whole, so a reader never sees a
+half-written table.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.inbox import InboxFile
+from pipelines.parse import FAILED, ParsedReport
+
+INBOX_SCHEMA: dict[str, pl.DataType] = {
+    "path": pl.String(),
+    "absolute_path": pl.String(),
+    "size_bytes": pl.Int64(),
+    "sha256": pl.String(),
+    "format": pl.String(),
+    "refusal": pl.String(),
+}
+DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
+    "path": pl.String(),
+    "file_name": pl.String(),
+    "sha256": pl.String(),
+    "report_id": pl.String(),
+    "size_bytes": pl.Int64(),
+    "format": pl.String(),
+    "status": pl.String(),
+    "reason": pl.String(),
+    "issuer": pl.String(),
+    "year": pl.Int32(),
+    "template": pl.String(),
+    "title": pl.String(),
+    "cells_expected": pl.Int32(),
+    "cells_read": pl.Int32(),
+    "parser_version": pl.String(),
+}
+REPORT_SCHEMA: dict[str, pl.DataType] = {
+    "report_id": pl.String(),
+    "path": pl.String(),
+    "sha256": pl.String(),
+    "issuer": pl.String(),
+    "year": pl.Int32(),
+    "template": pl.String(),
+    "status": pl.String(),
+    "title": pl.String(),
+    "errors": pl.List(pl.String()),
+}
+CELL_SCHEMA: dict[str, pl.DataType] = {
+    "report_id": pl.String(),
+    "year": pl.Int32(),
+    "key": pl.String(),
+    "table_name": pl.String(),
+    "value": pl.Float64(),
+    "value_status": pl.String(),
+    "raw_text": pl.String(),
+    "locator": pl.String(),
+    "note": pl.String(),
+}
+
+
+def report_id(sha256: str) -> str:
+    return sha256[:16]
+
+
+def document_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
+    """Join the inbox catalogue with what parsing made of each file: exactly one row per file."""
+    rows = []
+    for inbox_file, report in zip(files, reports, strict=True):
+        printed = sum(1 for c in report.cells.values() if c.value is not None or c.status != "missing")
+        rows.append(
+            {
+                "path": inbox_file.relative_path,
+                "file_name": inbox_file.path.name,
+                "sha256": inbox_file.sha256 or None,
+                "report_id": report_id(inbox_file.sha256) if inbox_file.sha256 else None,
+                "size_bytes": inbox_file.size_bytes,
+                "format": inbox_file.format,
+                "status": report.status,
+                "reason": "; ".join(report.errors) or None,
+                "issuer": report.issuer,
+                "year": report.year,
+                "template": report.template,
+                "title": report.title,
+                "cells_expected": len(report.cells),
+                "cells_read": printed,
+                "parser_version": report.parser_version,
+            }
+        )
+    return pl.DataFrame(rows, schema=DOCUMENT_SCHEMA)
+
+
+def report_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
+    rows = [
+        {
+            "report_id": report_id(f.sha256),
+            "path": f.relative_path,
+            "sha256": f.sha256,
+            "issuer": r.issuer,
+            "year": r.year,
+            "template": r.template,
+            "status": r.status,
+            "title": r.title,
+            "errors": r.errors,
+        }
+        for f, r in zip(files, reports, strict=True)
+        if r.status != FAILED and r.year is not None
+    ]
+    return pl.DataFrame(rows, schema=REPORT_SCHEMA)
+
+
+def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
+    rows = [
+        {
+            "report_id": report_id(f.sha256),
+            "year": r.year,
+            "key": cell.key,
+            "table_name": cell.key.split(".", 1)[0],
+            "value": None if cell.value is None else float(cell.value),
+            "value_status": cell.status,
+            "raw_text": cell.raw,
+            "locator": cell.locator,
+            "note": cell.note,
+        }
+        for f, r in zip(files, reports, strict=True)
+        if r.status != FAILED and r.year is not None
+        for cell in r.cells.values()
+    ]
+    return pl.DataFrame(rows, schema=CELL_SCHEMA)
+
+
+def _write_partitioned(frame: pl.DataFrame, folder: Path) -> None:
+    """Hive folders ``year=YYYY/``; an empty table is one empty file so that readers still see its schema."""
+    if frame.height:
+        frame.sort("year").write_parquet(folder, partition_by=["year"])
+    else:
+        frame.write_parquet(folder / "empty.parquet")
+
+
+def publish_table(lake_dir: Path, table: str, write: Callable[[Path], None]) -> None:
+    """Write one lake table into a fresh folder, then swap it in, so readers never see half a table."""
+    target = lake_dir / table
+    staging = lake_dir / f".{table}.building"
+    retired = lake_dir / f".{table}.retired"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    write(staging)
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
+    """The inbox catalogue: every file found, before parsing."""
+    frame = pl.DataFrame(
+        [
+            {
+                "path": f.relative_path,
+                "absolute_path": str(f.path),
+                "size_bytes": f.size_bytes,
+                "sha256": f.sha256 or None,
+                "format": f.format,
+                "refusal": f.refusal,
+            }
+            for f in files
+        ],
+        schema=INBOX_SCHEMA,
+    )
+    publish_table(lake_dir, "inbox", lambda folder: frame.write_parquet(folder / "inbox.parquet"))
+    return frame.height
+
+
+def read_inbox(lake_dir: Path) -> list[InboxFile]:
+    frame = pl.read_parquet(lake_dir / "inbox" / "inbox.parquet")
+    return [
+        InboxFile(Path(r["absolute_path"]), r["path"], r["size_bytes"], r["sha256"] or "", r["format"], r["refusal"])
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def write_parsed(lake_dir: Path, files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> dict[str, int]:
+    """Write what parsing made of the inbox: documents, reports and cells; returns row counts per table."""
+    documents = document_rows(files, reports)
+    report_frame = report_rows(files, reports)
+    cells = cell_rows(files, reports)
+    publish_table(lake_dir, "documents", lambda folder: documents.write_parquet(folder / "documents.parquet"))
+    publish_table(lake_dir, "reports", lambda folder: _write_partitioned(report_frame, folder))
+    publish_table(lake_dir, "cells", lambda folder: _write_partitioned(cells, folder))
+    return {"documents": documents.height, "reports": report_frame.height, "cells": cells.height}

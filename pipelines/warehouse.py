@@ -1,0 +1,92 @@
+"""The DuckDB warehouse: one table per ``sql/*.sql`` file, built over the Parquet lake.
+
+Every file in ``sql/`` is one ``select`` (with a header comment saying what a row is); its table takes the
+file's name. Files may read the lake through ``getvariable('lake_dir')`` and may select from each other's
+tables: the build orders them by those references.
+
+The warehouse is built into a new file beside the published one and then renamed over it, so an analyst
+who has the published file open keeps a consistent view and sees the new build on reconnecting, and a
+crash mid-build leaves the published file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+_LAKE_REFERENCE = re.compile(r"getvariable\('lake_dir'\)\s*\|\|\s*'/(?P<table>\w+)/")
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    """One ``sql/`` file: the table it defines, its query, and what it reads."""
+
+    name: str
+    path: Path
+    query: str
+    description: str
+    depends_on: tuple[str, ...]
+    lake_tables: tuple[str, ...]
+
+
+def _header(query: str) -> str:
+    lines = []
+    for line in query.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return "\n".join(lines).strip()
+
+
+def load_models(sql_dir: Path) -> list[SqlModel]:
+    """Every model in ``sql_dir``, in an order where each comes after the tables it selects from."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(sql_dir.glob("*.sql"))}
+    models: dict[str, SqlModel] = {}
+    for name, query in texts.items():
+        body = "\n".join(line.split("--", 1)[0] for line in query.splitlines())
+        depends = tuple(
+            other for other in texts if other != name and re.search(rf"\b(from|join)\s+{other}\b", body)
+        )
+        lake = tuple(sorted({m.group("table") for m in _LAKE_REFERENCE.finditer(body)}))
+        models[name] = SqlModel(name, sql_dir / f"{name}.sql", query, _header(query), depends, lake)
+    order = TopologicalSorter({name: set(model.depends_on) for name, model in models.items()}).static_order()
+    return [models[name] for name in order]
+
+
+def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, int]:
+    """Build every model into a fresh database file and publish it atomically; returns row counts."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    building = database.with_name(f"{database.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    try:
+        with duckdb.connect(str(building)) as con:
+            con.execute("set variable lake_dir = ?", [str(lake_dir.resolve())])
+            for model in load_models(sql_dir):
+                con.execute(f"create table {model.name} as\n{model.query}")
+                row = con.execute(f"select count(*) from {model.name}").fetchone()
+                counts[model.name] = int(row[0]) if row else 0
+                if model.description:
+                    con.execute(f"comment on table {model.name} is {_quote(model.description)}")
+            con.execute("checkpoint")
+        os.replace(building, database)
+    finally:
+        building.unlink(missing_ok=True)
+    return counts
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def query(database: Path, sql: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Run an analyst's query read-only on the published warehouse; returns column names and rows."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        result = con.execute(sql)
+        columns = [d[0] for d in result.description] if result.description else []
+        return columns, result.fetchall()
