@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from pipelines.canonical.extract import extract_cells
-from pipelines.documents.html import MAX_BYTES, clean_cell, decode_page, read_html, read_html_file
+from pipelines.documents.html import (
+    MAX_BYTES,
+    MAX_ELEMENTS,
+    clean_cell,
+    decode_page,
+    read_html,
+    read_html_file,
+)
 from pipelines.documents.model import ExtractedDocument, Row, UnreadableDocument
 from pipelines.evaluation import score
 from pipelines.parse import parse_file
@@ -301,6 +308,16 @@ def test_hostile_nesting_and_size_do_not_crash() -> None:
         read_html("divs.html", _page("<div>" * 5000 + "x" + "</div>" * 5000 + "<p>y</p>"))
     with pytest.raises(UnreadableDocument, match="MB"):
         read_html("big.html", b"<p>x</p>" * (MAX_BYTES // 8 + 1))
+    with pytest.raises(UnreadableDocument, match="elements"):
+        read_html("many.html", _page("<p>x</p>" + "<i></i>" * MAX_ELEMENTS))
+
+
+def test_absurd_merged_cells_fall_back_to_own_cells() -> None:
+    """Spans in the thousands (hostile or broken markup) stop the merged-cell bookkeeping, not the reader."""
+    row = "<tr>" + '<td rowspan="65534" colspan="1000">v</td>' * 3 + "</tr>"
+    document = read_html("spans.html", _page(f"<table>{row * 500}</table>"))
+    assert len(document.rows) == 500
+    assert document.rows[-1].cells == ("v", "v", "v")
 
 
 def test_parse_bytes_reports_rather_than_raises(tmp_path: Path) -> None:

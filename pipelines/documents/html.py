@@ -198,6 +198,12 @@ _BLOCK_TAGS = frozenset(
 _CELL_TAGS = frozenset({"td", "th"})
 #: A table cell with this much text is a page-layout cell holding an article, not a data cell.
 _LAYOUT_CELL_CHARS = 1000
+#: Merged-cell bookkeeping limits. Report tables are ~20 columns wide with rowspans up to ~30; beyond
+#: these a table is malformed or hostile, and its rows are emitted as their own cells only.
+_MAX_SPAN = 200
+_MAX_CARRIED = 200
+#: More elements than this is not a report page (real ones have a few thousand).
+MAX_ELEMENTS = 500_000
 #: Inline wrappers stripped before a second parse when the markup nests deeper than the parser allows.
 _INLINE_WRAPPERS = re.compile(
     r"</?(?:span|font|o:p|b|i|u|em|strong|small|big|sub|sup|st1:[\w-]+|w:[\w-]+|a|ins|del|s|strike)\b[^>]*>",
@@ -227,7 +233,7 @@ def _is_skipped(element: etree._Element) -> bool:
 def _span(element: etree._Element, name: str) -> int:
     """A colspan/rowspan value, clamped to something sane (sites write ``colspan="3;"`` and ``0``)."""
     match = re.match(r"\s*(\d+)", element.get(name) or "")
-    return min(max(int(match.group(1)), 1), 1000) if match else 1
+    return min(max(int(match.group(1)), 1), _MAX_SPAN) if match else 1
 
 
 def _parse(text: str) -> tuple[etree._Element, list[str]]:
@@ -345,8 +351,9 @@ def table_rows(table: etree._Element) -> Iterator[tuple[int, list[str]]]:
     (so the row's values stay in their columns). ``colspan`` cells appear once.
     """
     carried: list[_Carried] = []
+    tracking = True  # off once the merged cells pass any sane size: rows then hold their own cells only
     for number, row in enumerate(_table_rows(table), start=1):
-        covering = [c for c in carried if c.remaining > 0]
+        covering = carried
         taken = {column for c in covering for column in range(c.column, c.column + c.width)}
         own: list[tuple[int, str]] = []
         column = 0
@@ -358,12 +365,14 @@ def table_rows(table: etree._Element) -> Iterator[tuple[int, list[str]]]:
             text = clean_cell(_inner_text(cell))
             own.append((column, text))
             height = _span(cell, "rowspan")
-            if height > 1:
+            if height > 1 and tracking:
                 new.append(_Carried(column, width, text, height - 1))
             column += width
         for c in covering:
             c.remaining -= 1
         carried = [c for c in covering if c.remaining > 0] + new
+        if len(carried) > _MAX_CARRIED or sum(c.width for c in carried) > _MAX_CARRIED:
+            tracking, carried = False, []
         if not own:
             continue
         first = own[0][0]
@@ -481,6 +490,11 @@ def read_html(source: str, data: bytes) -> ExtractedDocument:
     if not page.text.strip():
         raise UnreadableDocument("the page is empty")
     root, parse_warnings = _parse(page.text)
+    elements = sum(1 for _ in root.iter())
+    if elements > MAX_ELEMENTS:
+        raise UnreadableDocument(
+            f"page has {elements} HTML elements, over the {MAX_ELEMENTS} limit for a report"
+        )
     body = root.find("body")
     rows = _PageWalker(root).walk(body if body is not None else root)
     if not rows:
