@@ -344,6 +344,8 @@ def _lines(words: Sequence[_Word]) -> list[_Line]:
 _VALUE_WORD = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|条|项|个|次)?|[-—–―－/／]|无")
 #: A line with at least this many values at its end is a table row printed without ruling lines.
 MIN_ROW_VALUES = 2
+#: Widest gap, in font sizes, between two words of one label (justification inside a narrow cell).
+JUSTIFICATION_GAP = 0.6
 #: How far (in multiples of its font size) a label fragment may sit above or below its row's values.
 FRAGMENT_REACH = 2.5
 
@@ -384,10 +386,11 @@ def _column_of(word: _Word, columns: Sequence[tuple[float, float]]) -> int:
 
 
 def _pieces(words: Sequence[_Word]) -> list[_Word]:
-    """Words of one line merged where the gap is under one character: justified text, not two cells.
+    """Words of one line merged where the gap is narrow: justified text, not two cells.
 
-    Narrow cells spread a wrapped label ("5.要求行政机关确认或重 新出具"), so pdfplumber cuts it into words;
-    neighbouring cells are at least a character apart. Values are never merged.
+    Narrow cells spread a wrapped label ("5.要求行政机关确认或重 新出具": a 4-point gap at 9 points), so
+    pdfplumber cuts it into words; text in neighbouring cells is two cell paddings apart, about a
+    character or more. Values are never merged.
     """
     pieces: list[_Word] = []
     for word in words:
@@ -396,7 +399,7 @@ def _pieces(words: Sequence[_Word]) -> list[_Word]:
             last is not None
             and not _VALUE_WORD.fullmatch(last.text)
             and not _VALUE_WORD.fullmatch(word.text)
-            and word.x0 - last.x1 <= min(last.size, word.size)
+            and word.x0 - last.x1 <= JUSTIFICATION_GAP * min(last.size, word.size)
         ):
             pieces[-1] = _Word(
                 f"{last.text} {word.text}",
