@@ -1,9 +1,9 @@
 """``xxgk``: parse reports, build the warehouse, query it, and measure accuracy, from the shell.
 
-    xxgk parse FILE... [--json]        one JSON object per file (JSON Lines) with --json
-    xxgk build [--raw DIR] [--out DIR] what `make run` builds: inbox → lake → warehouse
-    xxgk sql [--out DIR] "select …"    run a query on the built warehouse and print a table
-    xxgk eval DIR                      cell accuracy against NAME.expected.json files
+xxgk parse FILE... [--json]        one JSON object per file (JSON Lines) with --json
+xxgk build [--raw DIR] [--out DIR] what `make run` builds: inbox → lake → warehouse
+xxgk sql [--out DIR] "select …"    run a query on the built warehouse and print a table
+xxgk eval DIR                      cell accuracy against NAME.expected.json files
 """
 
 from __future__ import annotations
@@ -46,9 +46,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
-            read = sum(1 for c in report.cells.values() if c.status in ("number", "blank", "dash", "slash", "none_text"))
-            print(f"{name}: {report.status} | {report.issuer} {report.year} {report.template} | "
-                  f"{read}/{len(report.cells)} cells read")
+            read = sum(
+                1 for c in report.cells.values() if c.status in ("number", "blank", "dash", "slash", "none_text")
+            )
+            print(
+                f"{name}: {report.status} | {report.issuer} {report.year} {report.template} | "
+                f"{read}/{len(report.cells)} cells read"
+            )
             for error in report.errors:
                 print(f"  - {error}")
     return exit_code
@@ -86,9 +90,11 @@ def _print_summary(database: Path, out: Path) -> None:
     counts = {str(status): int(str(n)) for status, n in statuses}
     total = sum(counts.values())
     print()
-    print(f"xxgk: {total} inbox files → parsed {counts.get('parsed', 0)}, partly parsed "
-          f"{counts.get('partial', 0)}, failed {counts.get('failed', 0)}"
-          + (f", needs OCR {counts['needs_ocr']}" if counts.get("needs_ocr") else ""))
+    print(
+        f"xxgk: {total} inbox files → parsed {counts.get('parsed', 0)}, partly parsed "
+        f"{counts.get('partial', 0)}, failed {counts.get('failed', 0)}"
+        + (f", needs OCR {counts['needs_ocr']}" if counts.get("needs_ocr") else "")
+    )
     _, failures = query(database, "select path, status, reason from documents where status <> 'parsed' order by path")
     for path, status, reason in failures[:20]:
         print(f"  {status}: {path}: {str(reason)[:200]}")
@@ -135,18 +141,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         total += s.cells_total
         right += s.cells_right
         flags = " ".join("ok" if ok else "WRONG" for ok in (s.issuer_right, s.year_right, s.template_right))
-        print(f"{s.source:<40} {s.template:<8} {s.cells_right:>4}/{s.cells_total:<4} {s.accuracy:>7.1%}  {flags} {s.status}")
+        cells = f"{s.cells_right:>4}/{s.cells_total:<4}"
+        print(f"{s.source:<40} {s.template:<8} {cells} {s.accuracy:>7.1%}  {flags} {s.status}")
     for s in scores:
         for m in s.mismatches:
             print(f"  {s.source}: {m.key}: expected {m.expected!r}, got {m.actual!r} ({m.status}; raw {m.raw!r})")
     identity_right = sum(s.issuer_right and s.year_right and s.template_right for s in scores)
-    print(f"overall: {right}/{total} cells exact ({right / total if total else 1:.2%}); "
-          f"issuer, year and template right for {identity_right}/{len(scores)} files")
+    print(
+        f"overall: {right}/{total} cells exact ({right / total if total else 1:.2%}); "
+        f"issuer, year and template right for {identity_right}/{len(scores)} files"
+    )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="xxgk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser("parse", help="parse report files")

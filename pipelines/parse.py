@@ -25,6 +25,8 @@ PARTIAL = "partial"
 FAILED = "failed"
 NEEDS_OCR = "needs_ocr"
 
+NO_TABLES = "no statistics tables of the 2019 or 2021 template found (表二 主动公开, 表三 依申请, 表四 复议诉讼)"
+
 
 @dataclass
 class ParsedReport:
@@ -102,9 +104,7 @@ def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
     report.template = tables.template
     report.cells = tables.cells
     if tables.template is None:
-        report.errors.append(
-            f"{source}: no statistics tables of the 2019 or 2021 template found (表二 主动公开, 表三 依申请, 表四 复议诉讼)"
-        )
+        report.errors.append(f"{source}: {NO_TABLES}")
         return report
     report.errors.extend(f"{source}: {error}" for error in tables.errors)
     if identity.issuer is None:

@@ -49,9 +49,7 @@ def load_models(sql_dir: Path) -> list[SqlModel]:
     models: dict[str, SqlModel] = {}
     for name, query in texts.items():
         body = "\n".join(line.split("--", 1)[0] for line in query.splitlines())
-        depends = tuple(
-            other for other in texts if other != name and re.search(rf"\b(from|join)\s+{other}\b", body)
-        )
+        depends = tuple(other for other in texts if other != name and re.search(rf"\b(from|join)\s+{other}\b", body))
         lake = tuple(sorted({m.group("table") for m in _LAKE_REFERENCE.finditer(body)}))
         models[name] = SqlModel(name, sql_dir / f"{name}.sql", query, _header(query), depends, lake)
     order = TopologicalSorter({name: set(model.depends_on) for name, model in models.items()}).static_order()

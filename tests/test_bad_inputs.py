@@ -61,9 +61,7 @@ def test_inbox_catalogues_every_file_and_never_modifies_them(tmp_path: Path) -> 
     files = scan_inbox(raw)
     reports = [parse_inbox_file(f) for f in files]
 
-    assert sorted(f.relative_path for f in files) == sorted(
-        [*BAD_FILES, f"sub folder/{SEED.name}"]
-    )
+    assert sorted(f.relative_path for f in files) == sorted([*BAD_FILES, f"sub folder/{SEED.name}"])
     outcome = {f.relative_path: r.status for f, r in zip(files, reports, strict=True)}
     assert outcome.pop(f"sub folder/{SEED.name}") == "parsed"
     assert set(outcome.values()) == {"failed"}

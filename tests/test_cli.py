@@ -28,7 +28,12 @@ def test_parse_json_contract(tmp_path: Path) -> None:
     seed, failed = (json.loads(line) for line in completed.stdout.splitlines())
     for field in ("source", "sha256", "issuer", "year", "template", "status", "errors", "cells", "provenance"):
         assert field in seed
-    assert (seed["issuer"], seed["year"], seed["template"], seed["status"]) == ("德归镇人民政府", 2023, "v2021", "parsed")
+    assert (seed["issuer"], seed["year"], seed["template"], seed["status"]) == (
+        "德归镇人民政府",
+        2023,
+        "v2021",
+        "parsed",
+    )
     assert list(seed["cells"]) == list(keys_for("v2021"))
     assert seed["cells"]["t2.licensing.decisions"] == 215
     assert seed["provenance"]["t2.licensing.decisions"] == {"status": "number", "raw": "215", "locator": "line 38"}
@@ -50,7 +55,9 @@ def test_build_then_sql(inbox: Path, tmp_path: Path) -> None:
     assert str(out / "warehouse" / "xxgk.duckdb") in built.stdout
 
     queried = run(
-        "sql", "--out", str(out),
+        "sql",
+        "--out",
+        str(out),
         "select licensing_decisions, penalty_decisions from active_disclosure"
         " where issuer = '德归镇人民政府' and year = 2023",
     )

@@ -43,15 +43,17 @@ def test_build_from_inbox_with_a_bad_file(inbox: Path, tmp_path: Path) -> None:
             " from active_disclosure where issuer = '德归镇人民政府' and year = 2023"
         ).fetchone()
         assert row == (215, 22, 0, 0.0)
-        provenance = con.execute(
-            "select raw_text, locator from cells where key = 't2.penalty.decisions'"
-        ).fetchone()
+        provenance = con.execute("select raw_text, locator from cells where key = 't2.penalty.decisions'").fetchone()
         assert provenance == ("22", "line 41")
 
 
 def test_rebuild_is_idempotent(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    queries = ["select * from documents", "select * from cells order by report_id, key", "select * from active_disclosure"]
+    queries = [
+        "select * from documents",
+        "select * from cells order by report_id, key",
+        "select * from active_disclosure",
+    ]
     snapshots = []
     for _ in range(2):
         assert _materialize(inbox, out).success
@@ -72,11 +74,18 @@ def test_empty_inbox_builds_an_empty_warehouse(tmp_path: Path) -> None:
 
 def test_definitions_load_and_validate() -> None:
     assert {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()} >= {
-        "lake/inbox", "lake/documents", "lake/reports", "lake/cells", "warehouse/active_disclosure",
+        "lake/inbox",
+        "lake/documents",
+        "lake/reports",
+        "lake/cells",
+        "warehouse/active_disclosure",
     }
     completed = subprocess.run(
         [str(Path(sys.executable).parent / "dg"), "check", "defs"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "All definitions loaded successfully" in completed.stdout + completed.stderr

@@ -42,11 +42,15 @@ def test_same_layout_with_other_numbers(tmp_path: Path) -> None:
     """Not a memorised answer: changing printed numbers in the seed changes the parsed cells."""
     text = SEED.read_text(encoding="utf-8")
     text = text.replace("行政许可\t215", "行政许可\t1,234").replace("行政处罚\t22", "行政处罚\t—")
-    text = text.replace("四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0", "四、结转下年度继续办理\t\t3\t1\t0\t0\t0\t0\t4")
+    text = text.replace(
+        "四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0", "四、结转下年度继续办理\t\t3\t1\t0\t0\t0\t0\t4"
+    )
     changed = tmp_path / "某镇人民政府_2023.txt"
     changed.write_text(text, encoding="utf-8")
     report = parse_file(changed)
     assert report.cells["t2.licensing.decisions"].value == 1234
     assert report.cells["t2.penalty.decisions"].value is None
     assert report.cells["t2.penalty.decisions"].status == "dash"
-    assert [report.cells[f"t3.carried_forward_out.{c}"].value for c in ("natural_person", "org_commercial", "total")] == [3, 1, 4]
+    assert [
+        report.cells[f"t3.carried_forward_out.{c}"].value for c in ("natural_person", "org_commercial", "total")
+    ] == [3, 1, 4]

@@ -1,6 +1,5 @@
 """The asset graph: inbox catalogue → parsed reports and cells in the Parquet lake → DuckDB marts."""
 
-
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ LAKE_TABLES = ("documents", "reports", "cells")
 
 
 @dg.asset(key=["lake", "inbox"], group_name="lake", kinds={"parquet"})
-def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult:
+def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Every file in the inbox: path, sha256, size and the format its bytes show (or why none applies)."""
     files = scan_inbox(storage.raw_path)
     count = write_inbox(storage.lake_path, files)
@@ -39,14 +38,17 @@ def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg
         for name in LAKE_TABLES
     ],
 )
-def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult]:
+def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult[None]]:
     """Parse every catalogued file into reports and canonical cells; every file gets a documents row."""
     files = read_inbox(storage.lake_path)
     reports = [parse_inbox_file(f) for f in files]
     counts = write_parsed(storage.lake_path, files, reports)
     statuses = Counter(r.status for r in reports)
-    failing = [(f.relative_path, r.status, "; ".join(r.errors)[:300]) for f, r in zip(files, reports, strict=True)
-               if r.status != "parsed"]
+    failing = [
+        (f.relative_path, r.status, "; ".join(r.errors)[:300])
+        for f, r in zip(files, reports, strict=True)
+        if r.status != "parsed"
+    ]
     table = "| file | status | reason |\n|---|---|---|\n" + "\n".join(
         f"| {p} | {s} | {why.replace('|', '/')} |" for p, s, why in failing
     )
@@ -85,7 +87,7 @@ _MODELS = load_models(REPO_ROOT / "sql")
         for model in _MODELS
     ],
 )
-def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult]:
+def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult[None]]:
     """Build every ``sql/`` model into a new DuckDB file and publish it atomically."""
     counts = build_warehouse(storage.lake_path, storage.sql_path, storage.warehouse_path)
     context.log.info(f"warehouse published at {storage.warehouse_path}: {counts}")

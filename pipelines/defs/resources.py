@@ -10,7 +10,7 @@ import dagster as dg
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-class XxgkStorage(dg.ConfigurableResource):  # type: ignore[misc]
+class XxgkStorage(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The inbox of raw reports and the output folder holding the lake and the warehouse.
 
     Defaults come from ``XXGK_RAW_DIR`` / ``XXGK_OUT_DIR`` when set, else ``data/raw`` and ``data`` of the
