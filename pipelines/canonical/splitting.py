@@ -1,80 +1,208 @@
-"""Splitting run-together digits back into cells, using the table's own arithmetic.
+"""Splitting run-together digits back into cells, by enumeration against the table's own arithmetic.
 
-Crawled pages flatten tables: the 表三 row ``217 1 0 0 0 0 218`` arrives as ``21710000218``. Cell
-boundaries are recovered by enumerating every way to cut the digits into the row's cells (no part may
-have a leading zero) and keeping the cuts that satisfy the row's identity (for 表三: the six applicant
-columns add up to 总计; for each 表四 block: four outcomes add up to 总计). One surviving cut is taken;
-several are reported as ambiguous, never guessed.
+Crawled pages flatten tables: the 表三 row ``217 1 0 0 0 0 218`` arrives as ``21710000218``, the v2019 表二
+row ``政府集中采购 135 | 75394432.52元`` as ``13575394432.52元``. Cell boundaries are recovered by
+enumerating every way to cut the printed digit runs (*segments*, already separated by the source where it
+kept a space) into the row's cells, with these rules:
+
+- no part has a leading zero (``0`` itself is a part, ``07`` is not);
+- a segment printed with a minus sign gives its sign to its first part, which must be non-zero and may only
+  land on a column that can be negative (v2019 ``本年增/减``);
+- a segment's fraction (``.52``) and unit (``元``) belong to its last part, which may only land on a column
+  that can hold decimals (money);
+- a placeholder (``—``, ``/``, ``无``) is one part on its own, with no value.
+
+The caller passes the row's identity as ``accept`` (for 表三 the six applicant columns add up to 总计, R3; for
+表四 each block's four outcomes add up to its 总计, R4) and may pass ``check`` to prune prefixes early. The
+result says whether the enumeration was complete: only a complete list of candidates can prove that a value
+is the same in every reading.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-Parts = tuple[int, ...]
-Constraint = Callable[[Parts], bool]
+Value = Decimal | None
+Parts = tuple[Value, ...]
+Accept = Callable[[Parts], bool]
 
-#: Beyond this many candidate cuts a row is reported as ambiguous without listing them all.
-MAX_SOLUTIONS = 50
-
-
-def _cuts(digits: str, parts: int) -> Iterator[Parts]:
-    """Every way to cut ``digits`` into ``parts`` numbers with no leading zeros."""
-    if parts == 1:
-        if digits and (digits == "0" or not digits.startswith("0")):
-            yield (int(digits),)
-        return
-    if digits.startswith("0"):
-        first_lengths: Sequence[int] = (1,)
-    else:
-        first_lengths = range(1, len(digits) - parts + 2)
-    for length in first_lengths:
-        head = digits[:length]
-        for rest in _cuts(digits[length:], parts - 1):
-            yield (int(head), *rest)
+#: Beyond this many accepted cuts the enumeration stops and reports itself incomplete.
+MAX_SOLUTIONS = 2000
+#: Beyond this many visited cut points the enumeration stops (guards against very long digit runs).
+MAX_STEPS = 400_000
 
 
-def split_segments(segments: Sequence[str], parts: int, constraint: Constraint | None) -> list[Parts]:
-    """All cuts of the digit ``segments`` (already separated by the source) into ``parts`` numbers in total."""
-    solutions: list[Parts] = []
+@dataclass(frozen=True)
+class Segment:
+    """One printed run: integer ``digits`` (empty for a placeholder), an optional sign, fraction and unit."""
 
-    def walk(index: int, remaining: int, acc: Parts) -> None:
-        if len(solutions) > MAX_SOLUTIONS:
+    digits: str
+    negative: bool = False
+    fraction: str = ""
+    unit: str | None = None
+    placeholder: str | None = None  # the status of a placeholder segment (dash, slash, none_text, blank)
+
+    @property
+    def raw(self) -> str:
+        if self.placeholder is not None:
+            return "—"
+        return f"{'-' if self.negative else ''}{self.digits}{self.fraction}{self.unit or ''}"
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One way to read the segments as the row's cells: a value per cell, and the unit printed with it."""
+
+    values: Parts
+    units: tuple[str | None, ...]
+    statuses: tuple[str | None, ...]  # None for numbers, else the placeholder status
+
+
+@dataclass
+class SplitResult:
+    cuts: list[Cut]
+    complete: bool
+
+    @property
+    def candidates(self) -> list[Parts]:
+        return [cut.values for cut in self.cuts]
+
+
+def split_segments(
+    segments: Sequence[Segment],
+    parts: int,
+    accept: Accept | None = None,
+    check: Callable[[Parts], bool] | None = None,
+    signed: frozenset[int] = frozenset(),
+    decimal: frozenset[int] | None = None,
+    limit: int = MAX_SOLUTIONS,
+) -> SplitResult:
+    """Every cut of ``segments`` into ``parts`` cells that ``accept`` allows.
+
+    ``signed`` are the cell positions that may be negative, ``decimal`` those that may carry a fraction
+    (None: any). ``check`` sees every prefix of a cut and may reject it early.
+    """
+    cuts: list[Cut] = []
+    steps = 0
+    complete = True
+    values: list[Value] = []
+    units: list[str | None] = []
+    statuses: list[str | None] = []
+
+    def walk(index: int, position: int) -> None:
+        nonlocal steps, complete
+        if not complete:
+            return
+        steps += 1
+        if steps > MAX_STEPS or len(cuts) >= limit:
+            complete = False
             return
         if index == len(segments):
-            if remaining == 0 and (constraint is None or constraint(acc)):
-                solutions.append(acc)
+            if len(values) == parts:
+                candidate = tuple(values)
+                if accept is None or accept(candidate):
+                    cuts.append(Cut(candidate, tuple(units), tuple(statuses)))
             return
         segment = segments[index]
         later = len(segments) - index - 1
-        for count in range(1, min(len(segment), remaining - later) + 1):
-            for cut in _cuts(segment, count):
-                walk(index + 1, remaining - count, acc + cut)
+        room = parts - len(values) - later  # parts this segment may still give, at most
+        if room <= 0:
+            return
+        if segment.placeholder is not None:
+            _push(None, None, segment.placeholder)
+            if check is None or check(tuple(values)):
+                walk(index + 1, 0)
+            _pop()
+            return
+        digits = segment.digits
+        first = position == 0
+        if digits[position] == "0":
+            lengths: Sequence[int] = (1,)
+        else:
+            lengths = range(1, len(digits) - position + 1)
+        for length in lengths:
+            end = position + length
+            last = end == len(digits)
+            if not last and room <= 1:
+                continue  # this segment would need more parts than are left
+            slot = len(values)
+            number = Decimal(digits[position:end])
+            unit = None
+            if last:
+                if segment.fraction:
+                    if decimal is not None and slot not in decimal:
+                        continue
+                    number += Decimal(segment.fraction)
+                unit = segment.unit
+            if first and segment.negative:
+                if number == 0 or slot not in signed:
+                    continue
+                number = -number
+            _push(number, unit, None)
+            if check is None or check(tuple(values)):
+                if last:
+                    walk(index + 1, 0)
+                else:
+                    walk(index, end)
+            _pop()
 
-    walk(0, parts, ())
-    return solutions
+    def _push(value: Value, unit: str | None, status: str | None) -> None:
+        values.append(value)
+        units.append(unit)
+        statuses.append(status)
+
+    def _pop() -> None:
+        values.pop()
+        units.pop()
+        statuses.pop()
+
+    if parts > 0 and segments:
+        walk(0, 0)
+    return SplitResult(cuts, complete)
+
+
+def digit_segments(*texts: str) -> list[Segment]:
+    """Plain digit runs as segments (tests and simple callers)."""
+    return [Segment(text) for text in texts]
 
 
 def row_sum_identity(parts: Parts) -> bool:
-    """表三 (R3): the columns before the last add up to the last (总计)."""
-    return sum(parts[:-1]) == parts[-1]
+    """R3 for 表三 (and R4 for a 表四 block): the cells before the last add up to the last (总计).
+
+    Placeholders make the row not assessable, which accepts it: the identity cannot discriminate.
+    """
+    if any(part is None for part in parts):
+        return True
+    head = sum((p for p in parts[:-1] if p is not None), Decimal(0))
+    return head == parts[-1]
 
 
-def split_blocks(digits: str, blocks: int, width: int) -> list[Parts]:
-    """表四: cut ``digits`` into ``blocks`` consecutive blocks of ``width`` numbers, each obeying R4."""
-    solutions: list[Parts] = []
+def block_sums(width: int) -> Callable[[Parts], bool]:
+    """R4 for 表四: every complete block of ``width`` cells obeys ``row_sum_identity``; usable as
+    ``check``."""
 
-    def walk(rest: str, remaining: int, acc: Parts) -> None:
-        if len(solutions) > MAX_SOLUTIONS:
-            return
-        if remaining == 0:
-            if not rest:
-                solutions.append(acc)
-            return
-        for length in range(width, len(rest) - width * (remaining - 1) + 1):
-            for cut in _cuts(rest[:length], width):
-                if row_sum_identity(cut):
-                    walk(rest[length:], remaining - 1, acc + cut)
+    def check(prefix: Parts) -> bool:
+        if prefix and len(prefix) % width == 0:
+            return row_sum_identity(prefix[-width:])
+        return True
 
-    walk(digits, blocks, ())
-    return solutions
+    return check
+
+
+def blocks_identity(width: int) -> Accept:
+    """R4 for a whole 表四 row: every block of ``width`` cells obeys ``row_sum_identity``."""
+
+    def accept(parts: Parts) -> bool:
+        return all(row_sum_identity(parts[i : i + width]) for i in range(0, len(parts), width))
+
+    return accept
+
+
+def agreed(candidates: Sequence[Parts]) -> list[bool]:
+    """Per position, whether every candidate has the same value there."""
+    if not candidates:
+        return []
+    first = candidates[0]
+    return [all(c[i] == first[i] for c in candidates) for i in range(len(first))]

@@ -1,8 +1,13 @@
 """Text normalisation shared by label matching and value parsing.
 
-Reports mix full- and half-width forms (``（一）``/``(一)``, ``１``/``1``), curly and straight quotes, ideographic
-spaces and invisible characters left by Word. NFKC folds the width variants; quotes are unified; zero-width
-characters are dropped. Tabs and newlines survive, because they carry the table structure.
+Reports mix full- and half-width forms (``（一）``/``(一)``, ``１``/``1``), curly and straight quotes,
+ideographic spaces and invisible characters left by Word. NFKC folds the width variants; quotes are unified;
+zero-width characters are dropped. Tabs and newlines survive, because they carry the table structure.
+
+Labels also carry hints in brackets (``上一年项目数量(指2019年事项数)``, ``(区分处理的，只计这一情形…)``):
+their digits are part of the label, never cell values. ``mask_hints`` blanks such brackets out, keeping
+every offset, so that value scanning can run on a masked copy while labels are still matched on the real
+text.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import unicodedata
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "『": '"', "』": '"'})
 _SPACES = re.compile("[ \u00a0\u3000\u2002\u2003\u2009]+")
+# A bracketed stretch (one line, no nesting) holding at least one CJK character: a hint inside a label.
+_HINT = re.compile(r"[(\[【〔][^()\[\]【】〔〕\t\n]*?[\u3400-\u9fff][^()\[\]【】〔〕\t\n]*?[)\]】〕]")
 
 
 def normalise(text: str) -> str:
@@ -29,3 +36,12 @@ def fuzzy_phrase(phrase: str) -> str:
     wrapped in ``(?:…)`` by the caller.
     """
     return r"\s*".join(re.escape(char) for char in phrase)
+
+
+def mask_hints(text: str) -> str:
+    """``text`` with every bracketed hint holding Chinese text replaced by spaces of the same length.
+
+    ``上一年项目数量(指2019年事项数)`` becomes ``上一年项目数量`` followed by spaces, so 2019 is not read as a
+    cell. Numbers in brackets without Chinese (``(1)``) are left alone. Offsets are unchanged.
+    """
+    return _HINT.sub(lambda match: " " * len(match.group(0)), text)

@@ -1,0 +1,166 @@
+"""The document as one normalised string, and the value tokens printed in a stretch of it.
+
+Every reader's rows are joined into one text (cells separated by tabs, rows by newlines) so that one
+procedure serves every layout. Labels are matched on ``LinearText.text``; values are scanned on
+``LinearText.values``, the same text with bracketed hints blanked out (``text.mask_hints``), so digits
+inside a label's hint are never read as cells. Both strings have the same length; an offset in one is an
+offset in the other, and ``locator_at`` turns it back into the reader's locator (``line 45``,
+``table[2]/tr[5]``).
+
+A *token* is one printed value: a number (with its sign, fraction and unit) or a placeholder (``—``, ``/``,
+``无``, or an empty table cell). Crawled text that ran cells together yields fewer tokens than the row has
+cells; each numeric token is then a ``Segment`` for ``splitting``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipelines.canonical import numbers
+from pipelines.canonical.numbers import NUMBER_PATTERN, ParsedValue, parse_value
+from pipelines.canonical.splitting import Segment
+from pipelines.canonical.text import mask_hints, normalise
+from pipelines.documents.model import Row
+
+
+class LinearText:
+    """The document as one normalised string (and its masked twin); knows which row an offset came from."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        lines = [normalise(row.text).replace("\n", " ") for row in rows]
+        self.text = "\n".join(lines)
+        self.values = mask_hints(self.text)
+        self.starts: list[int] = []
+        offset = 0
+        for line in lines:
+            self.starts.append(offset)
+            offset += len(line) + 1
+        self.locators = [row.locator for row in rows]
+
+    def locator_at(self, offset: int) -> str | None:
+        if not self.starts:
+            return None
+        return self.locators[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+
+
+@dataclass(frozen=True)
+class Token:
+    """One printed value and where it starts in the linear text."""
+
+    parsed: ParsedValue
+    offset: int
+    segment: Segment
+
+    @property
+    def is_number(self) -> bool:
+        return self.parsed.status == numbers.NUMBER
+
+    @property
+    def splittable(self) -> bool:
+        """A number that may be several cells run together: no thousands separator (those mark one number)."""
+        return self.is_number and "," not in normalise(self.parsed.raw)
+
+
+_RUN = re.compile(rf"{NUMBER_PATTERN}|(?P<dash>[-—–―‐‑─━]+)|(?P<slash>[/\\])")
+#: After its characteristic phrase a label may go on ("（区分处理的，只计这一情形…）") up to the first value.
+LABEL_TAIL = re.compile(r"[^\t\n\d\-—–―‐‑─━/\\]*")
+
+
+def _token(raw: str, offset: int) -> Token:
+    parsed = parse_value(raw)
+    if parsed.status == numbers.NUMBER:
+        match = re.fullmatch(NUMBER_PATTERN, normalise(raw).strip().replace(" ", ""))
+        assert match is not None  # parse_value accepted the same pattern
+        segment = Segment(
+            digits=match.group("digits").replace(",", ""),
+            negative=match.group("sign") == "-",
+            fraction=match.group("frac") or "",
+            unit=match.group("unit"),
+        )
+    else:
+        segment = Segment("", placeholder=parsed.status)
+    return Token(parsed, offset, segment)
+
+
+def blank_token(offset: int) -> Token:
+    return Token(ParsedValue(None, numbers.BLANK, ""), offset, Segment("", placeholder=numbers.BLANK))
+
+
+def cell_tokens(cell: str, offset: int, anywhere: bool = False) -> list[Token]:
+    """Value tokens inside one cell: whole pieces that read as values, else the values a piece starts with.
+
+    ``898989第二十条…`` gives ``898989``; ``396-8181`` gives ``396`` and ``-8181``; label text after the
+    values of a piece is skipped. With ``anywhere`` (表四, whose header words run straight into the values:
+    ``…尚未审结总计21317000001324019``) every value run in the piece is taken.
+    """
+    tokens: list[Token] = []
+    position = 0
+    for piece in cell.split(" "):
+        start = offset + position
+        position += len(piece) + 1
+        if not piece:
+            continue
+        if parse_value(piece).status != numbers.UNPARSEABLE:
+            tokens.append(_token(piece, start))
+            continue
+        if anywhere:
+            tokens.extend(_token(m.group(0), start + m.start()) for m in _RUN.finditer(piece))
+            continue
+        at = 0
+        while at < len(piece):
+            match = _RUN.match(piece, at)
+            if match is None or match.end() == at:
+                break
+            tokens.append(_token(match.group(0), start + at))
+            at = match.end()
+    return tokens
+
+
+def region_tokens(linear: LinearText, start: int, end: int) -> list[Token]:
+    """The value tokens of one labelled row: the label's own line (keeping blank cells), else later lines."""
+    region = linear.values[start:end]
+    lines = region.split("\n")
+    first: list[Token] = []
+    offset = start
+    for index, cell in enumerate(lines[0].split("\t")):
+        if cell.strip():
+            first.extend(cell_tokens(cell, offset))
+        elif index > 0:
+            first.append(blank_token(offset))
+        offset += len(cell) + 1
+    while first and first[-1].parsed.status == numbers.BLANK:
+        first.pop()
+    if any(t.parsed.status != numbers.BLANK for t in first) or len(lines) == 1:
+        return first
+    later: list[Token] = []
+    offset = start + len(lines[0]) + 1
+    for line in lines[1:]:
+        for cell in line.split("\t"):
+            if cell.strip():
+                later.extend(cell_tokens(cell, offset))
+            offset += len(cell) + 1
+    return later or first
+
+
+def line_tokens(linear: LinearText, start: int, end: int) -> list[list[Token]]:
+    """Per line of ``[start, end)``, its tokens with empty cells as blanks (表四 reads its value line(s)).
+
+    Every value run in a cell counts, wherever it stands (the caller starts after the table's title).
+    """
+    result: list[list[Token]] = []
+    offset = start
+    for line in linear.values[start:end].split("\n"):
+        tokens: list[Token] = []
+        cell_offset = offset
+        for cell in line.split("\t"):
+            if cell.strip():
+                tokens.extend(cell_tokens(cell, cell_offset, anywhere=True))
+            else:
+                tokens.append(blank_token(cell_offset))
+            cell_offset += len(cell) + 1
+        offset += len(line) + 1
+        result.append(tokens)
+    return result
