@@ -12,6 +12,7 @@ is needed.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -171,9 +172,7 @@ def build_pdf(pages: list[Page], unmapped: str = "", encrypt: bool = False) -> b
     objects[page_tree - 1] = f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>".encode()
     trailer_extra = ""
     if encrypt:
-        secret = add(
-            b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32 + b"> >>"
-        )
+        secret = add(b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32 + b"> >>")
         file_id = "<00112233445566778899AABBCCDDEEFF>"
         trailer_extra = f" /Encrypt {secret} 0 R /ID [{file_id} {file_id}]"
 
@@ -205,9 +204,16 @@ def texts(document: ExtractedDocument) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _score(path: Path) -> FileScore:
+    """Parse and score once per file per session (a corpus PDF takes about a second)."""
     expected = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
     return score(parse_file(path), expected)
+
+
+@functools.cache
+def _read_corpus(path: Path) -> ExtractedDocument:
+    return read_pdf(path.name, path.read_bytes())
 
 
 def _without_ruling_lines(path: Path, target: Path) -> Path:
@@ -242,8 +248,7 @@ def test_hongze_2023_all_but_the_misprinted_row(corpus_dir: Path) -> None:
 
 
 def test_huaian_rows_are_clean(corpus_dir: Path) -> None:
-    path = corpus_dir / HUAIAN
-    document = read_pdf(path.name, path.read_bytes())
+    document = _read_corpus(corpus_dir / HUAIAN)
     by_text = {row.text: row for row in document.rows}
     assert document.title_hint == "淮安市人民政府 2024 年政府信息公开工作年度报告"
     # Column headers wrapped in narrow cells come back whole; the vertical group is one cell.
@@ -255,8 +260,7 @@ def test_huaian_rows_are_clean(corpus_dir: Path) -> None:
     assert granted.locator == "page 4 table 2 row 6"
     # A label wrapped over three lines in its cell, values beside it.
     assert (
-        "\t\t2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t6\t0\t0\t0\t0\t0\t6"
-        in by_text
+        "\t\t2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t6\t0\t0\t0\t0\t0\t6" in by_text
     )
     # 表四's one data row, 15 cells.
     assert "72\t64\t178\t37\t351\t13\t4\t8\t1\t26\t12\t1\t1\t6\t20" in by_text
@@ -268,8 +272,7 @@ def test_huaian_rows_are_clean(corpus_dir: Path) -> None:
 
 def test_hongze_cell_without_top_border_keeps_its_text(corpus_dir: Path) -> None:
     """Page 3 of 洪泽 draws no top border over "信息内容": pdfplumber has no cell there, the text is kept."""
-    path = corpus_dir / HONGZE
-    document = read_pdf(path.name, path.read_bytes())
+    document = _read_corpus(corpus_dir / HONGZE)
     first = next(row for row in document.rows if row.locator == "page 3 table 1 row 1")
     assert first.cells == ("信息内容", "本年处理决定数量")
     assert document.title_hint == "洪泽区人民政府 2023 年政府信息公开工作年度报告"
@@ -334,9 +337,7 @@ def test_partly_scanned_pdf_names_the_pages() -> None:
     pages = [Page().text(72, 72, "第一页有文字"), Page(image=True), Page().text(72, 72, "第三页"), Page()]
     document = read(build_pdf(pages))
     assert not document.needs_ocr
-    assert document.warnings == [
-        "pages without a text layer (scanned images?), their content is missing: 2, 4"
-    ]
+    assert document.warnings == ["pages without a text layer (scanned images?), their content is missing: 2, 4"]
     assert texts(document) == ["第一页有文字", "第三页"]
 
 
@@ -411,6 +412,17 @@ def test_table_without_ruling_lines_is_read_from_value_lines() -> None:
     assert [row.locator for row in document.rows][3:] == ["page 1 line 4", "page 1 line 5", "page 1 line 6"]
 
 
+def test_number_wrapped_in_a_narrow_cell_is_joined_two_numbers_are_not() -> None:
+    page = Page()
+    for top in (100, 130, 170):
+        page.line(72, top, 212, top)
+    for x in (72, 172, 212):
+        page.line(x, 100, x, 170)
+    page.text(76, 110, "行政处罚").text(176, 104, "398575").text(176, 115, "8")  # 30 pt of digits in 40 pt
+    page.text(76, 145, "行政强制").text(190, 138, "5").text(190, 150, "7")  # a rule between 5 and 7 is missing
+    assert texts(read(build_pdf([page]))) == ["行政处罚\t3985758", "行政强制\t5 7"]
+
+
 def test_radicals_and_unmapped_glyphs() -> None:
     # "⼈⺠政府" is how some fonts map 人民政府: a Kangxi radical and a CJK Radicals Supplement form.
     page = Page().text(72, 72, "⼈⺠政府信息公开").text(72, 100, "规章\ue001")
@@ -424,11 +436,7 @@ def test_radicals_and_unmapped_glyphs() -> None:
 
 
 def test_title_from_large_lines() -> None:
-    page = (
-        Page()
-        .text(150, 80, "某某县人民政府", size=22)
-        .text(100, 110, "2023年政府信息公开工作年度报告", size=22)
-    )
+    page = Page().text(150, 80, "某某县人民政府", size=22).text(100, 110, "2023年政府信息公开工作年度报告", size=22)
     page.text(72, 160, "本报告根据《中华人民共和国政府信息公开条例》编制。", size=16)
     page.text(72, 190, "一、总体情况", size=16)
     # the two lines are joined like wrapped cell text: a digit after CJK gets a space

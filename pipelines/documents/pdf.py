@@ -48,7 +48,7 @@ from typing import Any
 import pdfplumber
 from pdfplumber.page import Page
 from pdfplumber.table import Table
-from pdfplumber.utils.text import extract_text, extract_words
+from pdfplumber.utils.text import extract_words
 
 from pipelines.documents.model import ExtractedDocument, Row, UnreadableDocument
 
@@ -63,6 +63,8 @@ LINE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strat
 Obj = dict[str, Any]
 BBox = tuple[float, float, float, float]
 
+#: Inner margin of a table cell, in points, at most (Word and WPS default to 0.19 cm = 5.4 pt).
+CELL_PADDING = 6.0
 #: Words whose tops differ by at most this many points are on one printed line (pdfplumber's default).
 LINE_TOLERANCE = 3.0
 
@@ -190,10 +192,34 @@ def _centre_in(obj: Obj, bbox: BBox) -> bool:
     return bool(x0 <= h_mid < x1 and top <= v_mid < bottom)
 
 
-def _cell_text(chars: Sequence[Obj]) -> str:
+def _is_digit_edge(char: str) -> bool:
+    return char.isascii() and (char.isdigit() or char in ".,")
+
+
+def _cell_text(chars: Sequence[Obj], box: BBox) -> str:
+    """A cell's text on one line, joined like ``join_wrapped`` but knowing the cell's width.
+
+    A number too long for a narrow column wraps inside its cell ("398575" / "8"); its pieces are joined
+    when the first line fills the cell (its width plus one more digit reaches the width between the
+    cell's paddings). Two short numbers one above the other are not a wrap but two values in one cell (a
+    missing rule merged two rows): they stay apart, so the row shows one value too many instead of a
+    silently wrong number.
+    """
     if not chars:
         return ""
-    return join_wrapped(repair_glyphs(extract_text(list(chars))))
+    joined = ""
+    previous: _Line | None = None
+    for line in _lines(_words(chars)):
+        text = line.text
+        if previous is not None:
+            width = previous.words[-1].x1 - previous.words[0].x0
+            fills_cell = width + 0.6 * previous.size >= (box[2] - box[0]) - 2 * CELL_PADDING
+            number_wrap = _is_digit_edge(joined[-1]) and _is_digit_edge(text[0]) and fills_cell
+            if not number_wrap and not (is_wide(joined[-1]) and is_wide(text[0])):
+                joined += " "
+        joined += text
+        previous = line
+    return _drop_wide_spaces(joined)
 
 
 @dataclass
@@ -235,7 +261,7 @@ def _grid_rows(table: Table, chars: Sequence[Obj]) -> _Grid:
                 continue
             cell_chars = [c for c in row_chars if _centre_in(c, cell)]
             used.update(id(c) for c in cell_chars)
-            row_texts.append(_cell_text(cell_chars))
+            row_texts.append(_cell_text(cell_chars, cell))
         texts.append(row_texts)
 
     orphans = [c for c in inside if id(c) not in used]
@@ -250,7 +276,7 @@ def _grid_rows(table: Table, chars: Sequence[Obj]) -> _Grid:
                 found = [c for c in orphans if id(c) not in used and _centre_in(c, box)]
                 if found:
                     used.update(id(c) for c in found)
-                    texts[row_index][column] = _cell_text(found)
+                    texts[row_index][column] = _cell_text(found, box)
     return _Grid(top, [tuple(text or "" for text in row_texts) for row_texts in texts], used)
 
 
@@ -425,10 +451,7 @@ def _label_cells(words: Sequence[_Word]) -> list[str]:
         else:
             groups.append([word])
     groups.sort(key=lambda group: min(w.x0 for w in group))
-    return [
-        join_wrapped("\n".join(w.text for w in sorted(group, key=lambda w: (w.top, w.x0))))
-        for group in groups
-    ]
+    return [join_wrapped("\n".join(w.text for w in sorted(group, key=lambda w: (w.top, w.x0)))) for group in groups]
 
 
 def _free_text_blocks(chars: Sequence[Obj], page_height: float) -> list[_Block]:
@@ -444,9 +467,7 @@ def _free_text_blocks(chars: Sequence[Obj], page_height: float) -> list[_Block]:
     leaves empty becomes a blank cell, as a ruled grid would give it.
     """
     lines = [
-        line
-        for line in _lines(_words(chars))
-        if not _is_page_furniture(line.text, line.top, line.bottom, page_height)
+        line for line in _lines(_words(chars)) if not _is_page_furniture(line.text, line.top, line.bottom, page_height)
     ]
     value_lines = [index for index, line in enumerate(lines) if _trailing_values(line) >= MIN_ROW_VALUES]
     if not value_lines:
@@ -569,9 +590,10 @@ def title_from_first_page(page: Page) -> str | None:
 def _describe(error: BaseException) -> str:
     """A reason a person can act on, from whatever pdfminer/pdfplumber raised."""
     cause: BaseException = error
-    while cause.__cause__ is not None or (cause.args and isinstance(cause.args[0], BaseException)):
-        nested = cause.__cause__ or cause.args[0]
-        assert isinstance(nested, BaseException)
+    for _ in range(10):  # pdfplumber wraps pdfminer's exception: PdfminerException(PDFSyntaxError(…))
+        nested = cause.__cause__ or (cause.args[0] if cause.args else None)
+        if not isinstance(nested, BaseException):
+            break
         cause = nested
     name = type(cause).__name__
     message = str(cause) or name
@@ -632,9 +654,11 @@ def read_pdf(source: str, data: bytes) -> ExtractedDocument:
                 if number == 1:
                     title_hint = title_from_first_page(page)
                 blocks = _page_blocks(page)
-            except Exception as error:
+            except Exception as error:  # one broken page (bad content stream, font) spoils only itself
                 failed.append(f"page {number}: {_describe(error)}")
                 continue
+            finally:
+                page.close()  # drop the page's parsed objects: memory stays flat over long files
             page_rows = _locate(number, blocks)
             if any(_UNMAPPED_GLYPH.search(cell) for row in page_rows for cell in row.cells):
                 unmapped.append(number)
