@@ -485,5 +485,11 @@ def test_kangxi_radicals_fold_under_nfkc_and_are_repaired() -> None:
 
 
 def test_radicals_supplement_is_not_covered_by_nfkc() -> None:
-    assert unicodedata.normalize("NFKC", "⺠") == "⺠"  # why the reader maps it itself
+    assert unicodedata.normalize("NFKC", "⺠") == "⺠"  # why the reader maps the block itself
     assert repair_glyphs("⼈⺠⻓⻔⻚⻛⻋⻢⻥⻄⻘⻝") == "人民长门页风车马鱼西青食"
+    assigned = [chr(code) for code in range(0x2E81, 0x2EF4) if unicodedata.category(chr(code)) != "Cn"]
+    repaired = [repair_glyphs(ch) for ch in assigned]
+    assert len(assigned) == 114
+    # unified ideographs: the URO/Extension A, or the supplementary ideographic plane (U+2B739 is newer
+    # than the Unicode version of some Pythons, so check the code point, not the name)
+    assert all(0x3400 <= ord(ch) <= 0x9FFF or 0x20000 <= ord(ch) <= 0x3FFFF for ch in repaired)

@@ -23,7 +23,7 @@ column. What the PDF does to the text inside those cells is the problem this mod
   columns, scoring 150/200 and 172/200 cells, against 200/200 and 193/200 for the value-line rows
   (the same as with the lines present).
 * **Badly mapped glyphs.** Some fonts map CJK characters to look-alike radicals: Kangxi radicals
-  (U+2F00–U+2FD5, "⼀⼈" for "一人") and CJK Radicals Supplement (U+2E80–U+2EF3, "⺠" for "民"). NFKC, which
+  (U+2F00–U+2FD5, "⼀⼈" for "一人") and CJK Radicals Supplement (U+2E81–U+2EF3, "⺠" for "民"). NFKC, which
   the canonical layer applies, folds the Kangxi block but NOT most of the Supplement, so both blocks are
   mapped here (see ``_GLYPH_MAP``). Private-use characters and ``(cid:N)`` placeholders (glyphs without any
   Unicode mapping) cannot be recovered; the pages holding them are named in a warning.
@@ -68,53 +68,24 @@ CELL_PADDING = 6.0
 #: Words whose tops differ by at most this many points are on one printed line (pdfplumber's default).
 LINE_TOLERANCE = 3.0
 
-# CJK Radicals Supplement → the unified ideograph each one stands for, after Unicode's
-# EquivalentUnifiedIdeograph.txt. Only radicals that are themselves ordinary characters in running text
-# are listed; component-only forms (亻, 氵, 扌 …) never stand alone in a report. NFKC folds U+2E9F and
-# U+2EF3 itself; listing them is harmless.
-_RADICALS_SUPPLEMENT = {
-    "\u2e8c": "小",
-    "\u2e9f": "母",
-    "\u2ea0": "民",
-    "\u2ea7": "牛",
-    "\u2ea9": "王",
-    "\u2eab": "目",
-    "\u2eac": "示",
-    "\u2eb6": "羊",
-    "\u2eb7": "羊",
-    "\u2ebb": "聿",
-    "\u2ebc": "肉",
-    "\u2ebd": "臼",
-    "\u2ec1": "虎",
-    "\u2ec4": "西",
-    "\u2ec5": "见",
-    "\u2ec6": "角",
-    "\u2ec9": "贝",
-    "\u2ecb": "车",
-    "\u2ed1": "長",
-    "\u2ed3": "长",
-    "\u2ed4": "门",
-    "\u2ed7": "雨",
-    "\u2ed8": "青",
-    "\u2ed9": "韦",
-    "\u2eda": "页",
-    "\u2edb": "风",
-    "\u2edc": "飞",
-    "\u2edd": "食",
-    "\u2ee2": "马",
-    "\u2ee3": "骨",
-    "\u2ee4": "鬼",
-    "\u2ee5": "鱼",
-    "\u2ee6": "鸟",
-    "\u2ee7": "卤",
-    "\u2ee8": "麦",
-    "\u2ee9": "黄",
-    "\u2eea": "黾",
-    "\u2eec": "齐",
-    "\u2eee": "齿",
-    "\u2ef0": "龙",
-    "\u2ef3": "龟",
-}
+#: CJK Radicals Supplement (U+2E81–U+2EF3) → the unified ideograph each one is equivalent to: all 114
+#: lines of Unicode's EquivalentUnifiedIdeograph.txt for that block, as radical+ideograph pairs (14
+#: targets lie outside the BMP). U+2E80 has no equivalent. NFKC folds only U+2E9F and U+2EF3 of these.
+_RADICALS_SUPPLEMENT_PAIRS = (
+    "⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 ⺉刂 ⺊卜 "
+    "⺋㔾 ⺌小 ⺍小 ⺎兀 ⺏尣 ⺐尢 ⺑𡯂 ⺒巳 ⺓幺 ⺔彑 "
+    "⺕𫜹 ⺖忄 ⺗心 ⺘扌 ⺙攵 ⺛旡 ⺜日 ⺝月 ⺞歺 ⺟母 "
+    "⺠民 ⺡氵 ⺢氺 ⺣灬 ⺤爫 ⺥爫 ⺦丬 ⺧牛 ⺨犭 ⺩王 "
+    "⺪𤴔 ⺫目 ⺬示 ⺭礻 ⺮𥫗 ⺯糹 ⺰纟 ⺱罓 ⺲罒 ⺳㓁 "
+    "⺴冗 ⺵𦉫 ⺶羊 ⺷𦍌 ⺸𦍋 ⺹耂 ⺺肀 ⺻聿 ⺼肉 ⺽𦥑 "
+    "⺾艹 ⺿艹 ⻀艹 ⻁虎 ⻂衤 ⻃覀 ⻄西 ⻅见 ⻆角 ⻇𧢲 "
+    "⻈讠 ⻉贝 ⻊𧾷 ⻋车 ⻌辶 ⻍辶 ⻎辶 ⻏邑 ⻐钅 ⻑長 "
+    "⻒镸 ⻓长 ⻔门 ⻕𨸏 ⻖阝 ⻗雨 ⻘青 ⻙韦 ⻚页 ⻛风 "
+    "⻜飞 ⻝食 ⻞𩙿 ⻟飠 ⻠饣 ⻡𩠐 ⻢马 ⻣骨 ⻤鬼 ⻥鱼 "
+    "⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻫斉 ⻬齐 ⻭歯 ⻮齿 ⻯竜 "
+    "⻰龙 ⻱龜 ⻲亀 ⻳龟"
+)
+_RADICALS_SUPPLEMENT = {pair[0]: pair[1:] for pair in _RADICALS_SUPPLEMENT_PAIRS.split()}
 #: Every badly mapped glyph this reader repairs: the Kangxi radicals by their NFKC form (always a unified
 #: ideograph), the Supplement by the table above.
 _GLYPH_MAP = str.maketrans(
