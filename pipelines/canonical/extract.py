@@ -56,19 +56,35 @@ def extract_rows(
     start: int,
     end: int,
     boundary: re.Pattern[str] | None = None,
+    any_order: bool = False,
 ) -> dict[str, Reading]:
-    """Find each labelled row between ``start`` and ``end`` in template order and read its values."""
+    """Find each labelled row between ``start`` and ``end`` in template order and read its values.
+
+    With ``any_order`` (表二, whose row labels are all distinct), a row not found in template order is looked
+    for anywhere in the table: PDF→Markdown extractions print 表二's sub-tables out of order.
+    """
     found: list[tuple[RowSpec, re.Match[str]]] = []
     position = start
-    readings: dict[str, Reading] = {}
     for spec in specs:
         match = spec.pattern.search(linear.text, position, end)
-        if match is None:
-            readings[spec.row] = missing_reading(spec.row, spec.keys, "row not found")
-            continue
-        found.append((spec, match))
-        position = match.end()
+        if match is not None:
+            found.append((spec, match))
+            position = match.end()
+    if any_order:
+        for spec in specs:
+            if any(s is spec for s, _ in found):
+                continue
+            for match in spec.pattern.finditer(linear.text, start, end):
+                if all(match.end() <= m.start() or match.start() >= m.end() for _, m in found):
+                    found.append((spec, match))
+                    break
+        found.sort(key=lambda item: item[1].start())
 
+    readings: dict[str, Reading] = {
+        spec.row: missing_reading(spec.row, spec.keys, "row not found")
+        for spec in specs
+        if not any(s is spec for s, _ in found)
+    }
     for index, (spec, match) in enumerate(found):
         next_label = found[index + 1][1].start() if index + 1 < len(found) else end
         region_end = _next_boundary(linear, boundary, match.end(), next_label)
@@ -127,7 +143,7 @@ def extract_cells(rows: Sequence[Row]) -> TableCells:
     t3: dict[str, Reading] = {}
     t4: Reading | None = None
     if regions.t2 is not None:
-        t2 = extract_rows(linear, t2_specs, *regions.t2, boundary=layout.T2_BOUNDARY)
+        t2 = extract_rows(linear, t2_specs, *regions.t2, boundary=layout.T2_BOUNDARY, any_order=True)
         errors.extend(f"t2: row '{r.row}' not found" for r in t2.values() if not r.found)
     if regions.t3 is not None:
         t3 = extract_rows(linear, t3_specs, *regions.t3, boundary=layout.T3_BOUNDARY)

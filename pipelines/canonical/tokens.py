@@ -65,6 +65,8 @@ class Token:
 
 
 _RUN = re.compile(rf"{NUMBER_PATTERN}|(?P<dash>[-—–―‐‑─━]+)|(?P<slash>[/\\])")
+#: A row's own numbering ("2.其他法律…", "3、其他"): a small integer followed by a list mark and label text.
+_NUMBERING = re.compile(r"\d{1,2}\s*[.、．](?![\d])")
 #: After its characteristic phrase a label may go on ("（区分处理的，只计这一情形…）") up to the first value.
 LABEL_TAIL = re.compile(r"[^\t\n\d\-—–―‐‑─━/\\]*")
 
@@ -107,12 +109,16 @@ def cell_tokens(cell: str, offset: int, anywhere: bool = False) -> list[Token]:
             tokens.append(_token(piece, start))
             continue
         if anywhere:
-            tokens.extend(_token(m.group(0), start + m.start()) for m in _RUN.finditer(piece))
+            tokens.extend(
+                _token(m.group(0), start + m.start())
+                for m in _RUN.finditer(piece)
+                if not _NUMBERING.match(piece, m.start())
+            )
             continue
         at = 0
         while at < len(piece):
             match = _RUN.match(piece, at)
-            if match is None or match.end() == at:
+            if match is None or match.end() == at or _NUMBERING.match(piece, at):
                 break
             tokens.append(_token(match.group(0), start + at))
             at = match.end()
