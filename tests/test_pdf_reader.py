@@ -63,6 +63,7 @@ class Page:
     texts: list[tuple[float, float, float, str]] = field(default_factory=list)  # x, top, size, text
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
     image: bool = False
+    sideways: bool = False  # text drawn turned by 90 degrees, as on a landscape table page
 
     def text(self, x: float, top: float, text: str, size: float = 10.0) -> Page:
         self.texts.append((x, top, size, text))
@@ -156,7 +157,10 @@ def build_pdf(pages: list[Page], unmapped: str = "", encrypt: bool = False) -> b
         for x, top, size, text in page.texts:
             hexed = "".join(f"{cid[ch]:04X}" for ch in text)
             baseline = height_pt - top - size * 0.88  # the glyph box spans descent -120 to ascent 880
-            ops.append(f"BT /F1 {size} Tf {x} {baseline:.2f} Td <{hexed}> Tj ET")
+            if page.sideways:
+                ops.append(f"BT /F1 {size} Tf 0 1 -1 0 {x} {baseline:.2f} Tm <{hexed}> Tj ET")
+            else:
+                ops.append(f"BT /F1 {size} Tf {x} {baseline:.2f} Td <{hexed}> Tj ET")
         if page.image:
             ops.append(f"q {width_pt} 0 0 {height_pt} 0 0 cm /Im1 Do Q")
         content = add(stream("\n".join(ops).encode()))
@@ -339,6 +343,14 @@ def test_partly_scanned_pdf_names_the_pages() -> None:
     assert not document.needs_ocr
     assert document.warnings == ["pages without a text layer (scanned images?), their content is missing: 2, 4"]
     assert texts(document) == ["第一页有文字", "第三页"]
+
+
+def test_sideways_page_is_named() -> None:
+    sideways = Page(sideways=True).text(300, 400, "行政复议").text(320, 400, "行政诉讼")
+    document = read(build_pdf([Page().text(72, 72, "正文"), sideways]))
+    assert document.warnings == [
+        "pages printed sideways (rotated text, a landscape table?): 2; their tables may be misread"
+    ]
 
 
 def test_page_limit(monkeypatch: pytest.MonkeyPatch) -> None:

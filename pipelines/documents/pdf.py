@@ -503,6 +503,12 @@ def _is_page_furniture(text: str, top: float, bottom: float, height: float) -> b
     return in_margin and bool(_PAGE_NUMBER.match(text.strip()))
 
 
+def _mostly_rotated(chars: Sequence[Obj]) -> bool:
+    """Most characters run sideways: the page (often a wide table) was turned by 90 degrees."""
+    visible = [c for c in chars if str(c["text"]).strip()]
+    return sum(1 for c in visible if not c.get("upright", True)) > len(visible) / 2
+
+
 def _has_text(chars: Iterable[Obj]) -> bool:
     return any(str(c["text"]).strip() for c in chars)
 
@@ -602,6 +608,7 @@ def read_pdf(source: str, data: bytes) -> ExtractedDocument:
     title_hint: str | None = None
     no_text: list[int] = []
     unmapped: list[int] = []
+    rotated: list[int] = []
     failed: list[str] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -622,6 +629,8 @@ def read_pdf(source: str, data: bytes) -> ExtractedDocument:
                 if not _has_text(page.chars):
                     no_text.append(number)
                     continue
+                if _mostly_rotated(page.chars):
+                    rotated.append(number)
                 if number == 1:
                     title_hint = title_from_first_page(page)
                 blocks = _page_blocks(page)
@@ -641,6 +650,11 @@ def read_pdf(source: str, data: bytes) -> ExtractedDocument:
     if no_text and not needs_ocr:
         warnings.append(
             f"pages without a text layer (scanned images?), their content is missing: {_page_list(no_text)}"
+        )
+    if rotated:
+        warnings.append(
+            f"pages printed sideways (rotated text, a landscape table?): {_page_list(rotated)}; "
+            "their tables may be misread"
         )
     if unmapped:
         warnings.append(
