@@ -360,8 +360,9 @@ def _value_columns(rows: Sequence[list[_Word]]) -> list[tuple[float, float]] | N
     """Column spans shared by the value words of neighbouring rows, or None when they do not line up.
 
     Words of one column overlap horizontally (centred or right-aligned numbers of different widths), so
-    merging overlapping extents gives the columns. A row with two values in one span means the layout is
-    not a clean grid; then no blank cells are inferred.
+    merging overlapping extents gives the columns. If no row has a value in every column, or a row has
+    two values in one column, the rows do not share one clean grid (two tables' rows side by side, say);
+    then no blank cells are inferred.
     """
     spans: list[list[float]] = []
     for word in sorted((word for row in rows for word in row), key=lambda word: word.x0):
@@ -370,6 +371,8 @@ def _value_columns(rows: Sequence[list[_Word]]) -> list[tuple[float, float]] | N
         else:
             spans.append([word.x0, word.x1])
     columns = [(span[0], span[1]) for span in spans]
+    if len(columns) != max(len(row) for row in rows):
+        return None  # no row fills every column: these rows do not share one grid
     for row in rows:
         hits = [_column_of(word, columns) for word in row]
         if len(set(hits)) != len(hits):
