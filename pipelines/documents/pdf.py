@@ -20,8 +20,8 @@ column. What the PDF does to the text inside those cells is the problem this mod
   and value columns shared by neighbouring rows give blank cells (see ``_free_text_blocks``).
   pdfplumber's text-position table strategy was tried for this and rejected: on the two corpus PDFs with
   their ruling lines removed it cut numbers in two ("4119" → "411" | "9") and split headings into
-  columns, scoring 150/200 and 172/200 cells, against 200/200 and 193/200 for the value-line rows
-  (the same as with the lines present).
+  columns, scoring 150/200 and 172/200 cells where the value-line rows score exactly as the ruled
+  originals do (measured with the canonical layer of the project skeleton).
 * **Badly mapped glyphs.** Some fonts map CJK characters to look-alike radicals: Kangxi radicals
   (U+2F00–U+2FD5, "⼀⼈" for "一人") and CJK Radicals Supplement (U+2E81–U+2EF3, "⺠" for "民"). NFKC, which
   the canonical layer applies, folds the Kangxi block but NOT most of the Supplement, so both blocks are
