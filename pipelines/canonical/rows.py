@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pipelines.canonical import numbers
 from pipelines.canonical.cells import Candidate, Cell
 from pipelines.canonical.numbers import interpret, is_money, may_be_negative
-from pipelines.canonical.splitting import Accept, Cut, Parts, agreed, split_segments
+from pipelines.canonical.splitting import Accept, Cut, Parts, agreed, row_sum_identity, split_segments, split_with_total
 from pipelines.canonical.tokens import LinearText, Token
 
 #: A row whose own 总计 fits no cut is retried without that identity when it has at most this many cuts.
@@ -103,7 +103,10 @@ def read_row(
     reading.raw = " ".join(t.segment.raw if t.is_number else t.parsed.raw for t in tokens)
     signed = frozenset(i for i, key in enumerate(keys) if may_be_negative(key))
     decimal = frozenset(i for i, key in enumerate(keys) if is_money(key))
-    result = split_segments(segments, count, accept=accept, check=check, signed=signed, decimal=decimal)
+    if accept is row_sum_identity and check is None:
+        result = split_with_total(segments, count)
+    else:
+        result = split_segments(segments, count, accept=accept, check=check, signed=signed, decimal=decimal)
     if not result.cuts and result.complete and accept is not None and relax:
         loose = split_segments(segments, count, signed=signed, decimal=decimal, limit=MAX_RELAXED_CUTS + 1)
         if loose.cuts and loose.complete and len(loose.cuts) <= MAX_RELAXED_CUTS:
@@ -191,9 +194,7 @@ def build_cells(reading: Reading, linear: LinearText) -> tuple[dict[str, Cell], 
     if open_keys:
         shown = [_candidate(keys, cut, raw) for cut in reading.cuts[:20]]
         more = "" if len(candidates) <= 20 else f" (first 20 of {len(candidates)} shown)"
-        note = _note(
-            [*reading.notes, f"{len(candidates)} readings fit{more}; candidates are whole-row values"]
-        )
+        note = _note([*reading.notes, f"{len(candidates)} readings fit{more}; candidates are whole-row values"])
         errors.append(f"{_prefix(keys)}: {note}: {', '.join('/'.join(map(str, c)) for c in shown[:6])}")
         for key in open_keys:
             cells[key] = Cell(key, None, numbers.AMBIGUOUS, raw, reading.locator, note, candidates=shown)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 Value = Decimal | None
 Parts = tuple[Value, ...]
@@ -161,6 +162,77 @@ def split_segments(
     if parts > 0 and segments:
         walk(0, 0)
     return SplitResult(cuts, complete)
+
+
+def _cuts_summing_to(runs: Sequence[str], parts: int, target: int, limit: int) -> tuple[list[tuple[int, ...]], bool]:
+    """Every cut of the digit ``runs`` into ``parts`` numbers (each run at least one) that add up to ``target``.
+
+    Memoised on (run, position, parts left, sum left): the count of states is small even for long runs, where
+    plain enumeration would visit hundreds of thousands of cuts.
+    """
+    overflow = False
+
+    @cache
+    def go(run: int, position: int, left: int, rest: int) -> tuple[tuple[int, ...], ...]:
+        nonlocal overflow
+        if run == len(runs):
+            return ((),) if left == 0 and rest == 0 else ()
+        if left < len(runs) - run:
+            return ()
+        digits = runs[run]
+        lengths: Sequence[int] = (1,) if digits[position] == "0" else range(1, len(digits) - position + 1)
+        found: list[tuple[int, ...]] = []
+        for length in lengths:
+            value = int(digits[position : position + length])
+            if value > rest:
+                break  # longer parts only grow
+            end = position + length
+            tails = (
+                go(run + 1, 0, left - 1, rest - value) if end == len(digits) else go(run, end, left - 1, rest - value)
+            )
+            found.extend((value, *tail) for tail in tails)
+            if len(found) > limit:
+                overflow = True
+                break
+        return tuple(found)
+
+    result = list(go(0, 0, parts, target))
+    return result[:limit], not overflow and len(result) <= limit
+
+
+def split_with_total(segments: Sequence[Segment], parts: int, limit: int = MAX_SOLUTIONS) -> SplitResult:
+    """Cuts whose last part (总计) is the sum of the others (R3), found total first.
+
+    The 总计 is a suffix of the last digit run; for each possible suffix the other parts are the cuts of the
+    remaining digits that add up to it (``_cuts_summing_to``). Same result as ``split_segments(...,
+    accept=row_sum_identity)`` for plain digit runs, and fast on long ones (six 3-digit columns run together).
+    Rows with signs, fractions, units or placeholders take the general enumeration.
+    """
+    last = segments[-1] if segments else None
+    plain = all(s.placeholder is None and not s.negative and not s.fraction and not s.unit for s in segments)
+    if last is None or not plain or parts < 2:
+        return split_segments(segments, parts, accept=row_sum_identity, limit=limit)
+    found: list[tuple[int, ...]] = []
+    complete = True
+    digits = last.digits
+    for length in range(1, len(digits) + 1):
+        suffix = digits[len(digits) - length :]
+        if len(suffix) > 1 and suffix.startswith("0"):
+            continue
+        head = digits[: len(digits) - length]
+        runs = [s.digits for s in segments[:-1]] + ([head] if head else [])
+        if not runs:
+            continue
+        total = int(suffix)
+        cuts, whole = _cuts_summing_to(runs, parts - 1, total, limit - len(found))
+        complete = complete and whole
+        found.extend((*cut, total) for cut in cuts)
+        if len(found) >= limit:
+            complete = False
+            break
+    found.sort(key=lambda cut: [len(str(v)) for v in cut])
+    none: tuple[str | None, ...] = (None,) * parts
+    return SplitResult([Cut(tuple(Decimal(v) for v in cut), none, none) for cut in found], complete)
 
 
 def digit_segments(*texts: str) -> list[Segment]:
