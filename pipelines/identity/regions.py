@@ -100,9 +100,11 @@ class RegionMatch:
 
     ``code`` is set only when ``status`` is ``resolved``: 9 digits for a township, 6 otherwise. For
     ``ambiguous`` the possible codes are in ``candidates`` and ``shared_code`` is the deepest division they all
-    lie in (a province, say), if any. ``matched`` are the pieces of the name read as divisions, ``body`` the
-    rest of the name (``人民政府``, ``发展和改革局``); ``zone`` names a development zone. ``notes`` say how a
-    piece was read when it was not an official name; ``reason`` says why a name was not placed.
+    lie in (a province, say), if any. ``matched`` are the pieces of the name read as divisions, ``body``
+    the rest of the name (``人民政府``, ``发展和改革局``) and ``lead`` what came before them when the name
+    does not start with a division (``国家税务总局`` in 国家税务总局福建省税务局); ``zone`` names a
+    development zone. ``notes`` say how a piece was read when it was not an official name; ``reason`` says
+    why a name was not placed.
     """
 
     status: Status
@@ -113,6 +115,7 @@ class RegionMatch:
     county: str | None = None
     township: str | None = None
     matched: tuple[str, ...] = ()
+    lead: str = ""
     body: str = ""
     zone: str | None = None
     candidates: tuple[str, ...] = ()
@@ -287,15 +290,15 @@ def _swap_at(gaz: Gazetteer, text: str, pos: int, inside: tuple[str, ...] | None
     return None
 
 
-def _read_chain(gaz: Gazetteer, text: str) -> tuple[list[_Mention], int]:
-    """The division names a name starts with (or, failing that, that it contains), and where they end."""
+def _read_chain(gaz: Gazetteer, text: str) -> tuple[list[_Mention], int, int]:
+    """The division names a name starts with (or, failing that, that it contains), where they start and end."""
     start = 0
     first = _match_at(gaz, text, 0, None, scanning=False) or _swap_at(gaz, text, 0, None)
     while first is None and start + 1 < len(text):
         start += 1
         first = _match_at(gaz, text, start, None, scanning=True)
     if first is None:
-        return [], 0
+        return [], 0, 0
     chain = [first]
     while chain[-1].end < len(text):
         pos = chain[-1].end
@@ -304,7 +307,7 @@ def _read_chain(gaz: Gazetteer, text: str) -> tuple[list[_Mention], int]:
         if following is None:
             break
         chain.append(following)
-    return chain, chain[-1].end
+    return chain, start, chain[-1].end
 
 
 def _support(gaz: Gazetteer, code: str, context: str) -> int:
@@ -354,10 +357,10 @@ def resolve_region(name: str, context: Sequence[str] = ()) -> RegionMatch:
     """Place the issuer ``name`` in the division list; ``context`` may only choose between candidates."""
     gaz = gazetteer()
     text = compact(name)
-    chain, end = _read_chain(gaz, text)
+    chain, start, end = _read_chain(gaz, text)
     body = text[end:]
     zone_match = _ZONE.match(body)
-    zone = (text[:end] + zone_match.group("zone")) if zone_match else None
+    zone = (text[start:end] + zone_match.group("zone")) if zone_match else None
     matched = tuple(mention.text for mention in chain)
     notes = tuple(note for mention in chain for note in mention.notes)
     if not chain:
@@ -369,7 +372,7 @@ def resolve_region(name: str, context: Sequence[str] = ()) -> RegionMatch:
             zone=whole_zone.group("zone") if whole_zone else None,
             reason=f"{what} cites no administrative division of the {gaz.as_of} list",
         )
-    base = RegionMatch(status=UNRESOLVED, matched=matched, body=body, zone=zone, notes=notes)
+    base = RegionMatch(status=UNRESOLVED, matched=matched, lead=text[:start], body=body, zone=zone, notes=notes)
     candidates = chain[-1].codes
     if len(candidates) == 1:
         return _placed(gaz, candidates[0], base)
