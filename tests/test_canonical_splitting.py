@@ -213,7 +213,9 @@ def test_r2_picks_the_cut_of_an_ambiguous_outcome_row() -> None:
 
 def test_r1_picks_the_cut_of_an_ambiguous_total() -> None:
     tables = extract_cells(
-        crawled_report({"new_received": "11 0 0 0 0 0 11", "granted": "11 0 0 0 0 0 11", "total_processed": "110000011"})
+        crawled_report(
+            {"new_received": "11 0 0 0 0 0 11", "granted": "11 0 0 0 0 0 11", "total_processed": "110000011"}
+        )
     )
     assert values(tables, "total_processed") == B
 
@@ -279,6 +281,13 @@ def test_a_row_whose_own_total_is_wrong_is_read_by_the_column_rules() -> None:
     assert "does not add up" in (tables.cells["t3.granted.total"].note or "") or "no cut makes" in (
         tables.cells["t3.granted.total"].note or ""
     )
+
+
+def test_a_row_that_adds_up_nowhere_is_left_open_when_other_columns_break_too() -> None:
+    tables = extract_cells(crawled_report({"denied_internal_affairs": "3200000032"}))  # one 0 too many
+    cell = tables.cells["t3.denied_internal_affairs.natural_person"]
+    assert (cell.status, cell.value) == (numbers.AMBIGUOUS, None)
+    assert "no cut makes the row add up" in (cell.note or "")
 
 
 def test_t4_ambiguity_is_settled_by_the_narrative() -> None:

@@ -119,9 +119,7 @@ _T3_HEAD = (
     _t3("not_processed_duplicate", "重复申请", number="2"),
     _t3("not_processed_publication", "要求提供公开出版物", "公开出版物", number="3"),
     _t3("not_processed_excessive", "无正当理由大量反复申请", "大量反复申请", number="4"),
-    _t3(
-        "not_processed_confirm_reissue", "要求行政机关确认或重新出具已获取信息", "确认或重新出具", number="5"
-    ),
+    _t3("not_processed_confirm_reissue", "要求行政机关确认或重新出具已获取信息", "确认或重新出具", number="5"),
 )
 _T3_TAIL = (
     _t3("total_processed", "(七)总计", "总计"),
@@ -168,7 +166,8 @@ T3_BOUNDARY = re.compile(
 # that only the tables print.
 
 #: A section number in front of a title: 二、 / 三. / 4、
-SECTION_NUMBER = r"(?:[一二三四五六七八九十]|\d{1,2})\s*[、.．]"
+#: (Sections are numbered 1–6: one digit, so "…0 0 14.政府信息公开行政复议" ends a row's "1" before the title's "4.")
+SECTION_NUMBER = r"(?:[一二三四五六七八九十]|[1-9])\s*[、.．]"
 #: 表二: the item rows "第二十条第（一）项" (PDFs: "第二十条 第（八）项"); else the numbered section title.
 T2_ITEM = re.compile(rf"{fuzzy_phrase('第二十条')}\s*第?\s*\(?\s*[一二三四五六七八九十]+\s*\)?\s*项")
 T2_TITLE = re.compile(rf"{SECTION_NUMBER}\s*{fuzzy_phrase('主动公开政府信息情况')}")
@@ -188,9 +187,7 @@ T4_END = re.compile(
 # ---------------------------------------------------------------------------------------------------------
 # Fingerprints of the template eras (format-spec §0 and appendix B), searched inside the tables only.
 
-V2021_T2_MARKS = tuple(
-    fuzzy_phrase(p) for p in ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
-)
+V2021_T2_MARKS = tuple(fuzzy_phrase(p) for p in ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"))
 _V2019_T2_PHRASES = (
     "本年新制作数量",
     "本年新公开数量",

@@ -77,9 +77,7 @@ _RULES_EXCLUDE = ("信息", "规章制度")
 
 RULES: dict[str, tuple[FactRule, ...]] = {
     "v2021": (
-        *_three_columns(
-            "normative_docs", _DOCS, {"issued": _ISSUED, "repealed": _REPEALED, "in_force": _IN_FORCE}
-        ),
+        *_three_columns("normative_docs", _DOCS, {"issued": _ISSUED, "repealed": _REPEALED, "in_force": _IN_FORCE}),
         *_three_columns(
             "rules",
             _RULES,
@@ -95,9 +93,7 @@ RULES: dict[str, tuple[FactRule, ...]] = {
         *_three_columns("normative_docs", _DOCS, {"new_made": (*_ISSUED, "制作", "制定")}),
         *_three_columns("rules", _RULES, {"new_made": (*_ISSUED, "制作", "制定")}, exclude=_RULES_EXCLUDE),
         FactRule(("t2.licensing.decisions",), ("行政许可",), _DECIDED, group="t2.licensing"),
-        FactRule(
-            ("t2.other_services.decisions",), ("其他对外管理服务事项",), _DECIDED, group="t2.other_services"
-        ),
+        FactRule(("t2.other_services.decisions",), ("其他对外管理服务事项",), _DECIDED, group="t2.other_services"),
         FactRule(("t2.penalty.decisions",), ("行政处罚",), _DECIDED, group="t2.penalty"),
         FactRule(("t2.coercion.decisions",), ("行政强制",), _DECIDED, group="t2.coercion"),
         FactRule(

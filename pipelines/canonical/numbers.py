@@ -35,9 +35,7 @@ PRINTED_STATUSES = frozenset({NUMBER, BLANK, DASH, SLASH, NONE_TEXT})
 UNITS = ("万元", "元", "万", "件", "条", "项", "个", "次", "份", "起", "宗")
 UNIT_PATTERN = "|".join(UNITS)
 #: One printed number: sign, digits with optional thousands separators, fraction, unit.
-NUMBER_PATTERN = (
-    rf"(?P<sign>[+-])?(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?(?P<unit>{UNIT_PATTERN})?"
-)
+NUMBER_PATTERN = rf"(?P<sign>[+-])?(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?(?P<unit>{UNIT_PATTERN})?"
 _NUMBER = re.compile(rf"^{NUMBER_PATTERN}$")
 _DASHES = re.compile(r"^[-—–―‐‑─━]+$")
 _SLASH = re.compile(r"^[/\\]+$")

@@ -38,6 +38,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     found: bool = True
+    relaxed: bool = False  # no cut satisfied the row's own identity; the cuts ignore it
 
     @property
     def ambiguous(self) -> bool:
@@ -111,6 +112,7 @@ def read_row(
         loose = split_segments(segments, count, signed=signed, decimal=decimal, limit=MAX_RELAXED_CUTS + 1)
         if loose.cuts and loose.complete and len(loose.cuts) <= MAX_RELAXED_CUTS:
             reading.notes.append("no cut makes the row add up to its 总计")
+            reading.relaxed = True
             result = loose
     reading.cuts = result.cuts
     reading.complete = result.complete

@@ -65,8 +65,8 @@ class Token:
 
 
 _RUN = re.compile(rf"{NUMBER_PATTERN}|(?P<dash>[-—–―‐‑─━]+)|(?P<slash>[/\\])")
-#: A row's own numbering ("2.其他法律…", "3、其他"): a small integer followed by a list mark and label text.
-_NUMBERING = re.compile(r"\d{1,2}\s*[.、．](?![\d])")
+#: A label's own numbering ("2.其他法律…", "3、其他", "4.政府信息公开…"): one digit, a list mark, then text.
+_NUMBERING = re.compile(r"\d\s*[.、．](?!\d)")
 #: After its characteristic phrase a label may go on ("（区分处理的，只计这一情形…）") up to the first value.
 LABEL_TAIL = re.compile(r"[^\t\n\d\-—–―‐‑─━/\\]*")
 
@@ -108,19 +108,25 @@ def cell_tokens(cell: str, offset: int, anywhere: bool = False) -> list[Token]:
         if parse_value(piece).status != numbers.UNPARSEABLE:
             tokens.append(_token(piece, start))
             continue
-        if anywhere:
-            tokens.extend(
-                _token(m.group(0), start + m.start())
-                for m in _RUN.finditer(piece)
-                if not _NUMBERING.match(piece, m.start())
-            )
-            continue
         at = 0
         while at < len(piece):
-            match = _RUN.match(piece, at)
-            if match is None or match.end() == at or _NUMBERING.match(piece, at):
+            match = _RUN.match(piece, at) if not anywhere else _RUN.search(piece, at)
+            if match is None or match.end() == match.start():
                 break
-            tokens.append(_token(match.group(0), start + at))
+            if _NUMBERING.match(piece, match.start()):
+                if not anywhere:
+                    break
+                at = match.end()
+                continue
+            text = match.group(0)
+            if _NUMBERING.match(piece, match.end() - 1) and text.isdigit():
+                # "…0 14.政府…": the last digit numbers the label that follows, the rest is a value
+                tokens.append(_token(text[:-1], start + match.start()))
+                if not anywhere:
+                    break
+                at = match.end()
+                continue
+            tokens.append(_token(text, start + match.start()))
             at = match.end()
     return tokens
 
