@@ -22,8 +22,6 @@ _CN_DIGITS = {
 
 #: A date written in Chinese numerals, as signature dates often are ("二○一二年二月二十日").
 CN_DATE = r"[〇○零O一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
-#: A date in Arabic numerals, Chinese style or ISO style.
-ARABIC_DATE = r"(?:19|20)\d{2}(?:年\d{1,2}月\d{1,2}日|[-/.]\d{1,2}[-/.]\d{1,2})"
 
 _ARABIC = re.compile(
     r"(?P<y>(?:19|20)\d{2})(?:年(?P<m>\d{1,2})月(?P<d>\d{1,2})日|[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2}))"
