@@ -90,10 +90,6 @@ def test_modern_page_table_rows_carry_every_cell(corpus_dir: Path, name: str) ->
     assert tables.errors == []
 
 
-@pytest.mark.xfail(
-    reason="canonical layer: table starts are taken from the preamble sentence naming all six sections",
-    strict=False,
-)
 @pytest.mark.parametrize("name", MODERN_PAGES[:2])
 def test_pingtan_pages_whole_pipeline(corpus_dir: Path, name: str) -> None:
     if not (corpus_dir / name).exists():
