@@ -312,6 +312,12 @@ def test_is_legacy() -> None:
         )
     )
     assert not is_legacy(_lines("三、收到和处理政府信息公开申请情况", "本年新收政府信息公开申请数量\t10", "依申请公开"))
+    assert not is_legacy(_lines("三、收到和处理政府信息公开申请情况", "依申请公开工作规范有序。"))
     assert not is_legacy(_lines("2013年财政预算执行情况", "收入同比增长5%"))
     assert not is_legacy([])
     assert extract_legacy([]).cells == {}
+
+
+def test_running_totals_over_the_years_are_not_the_years_figure() -> None:
+    values = _values(_read("通过门户网站累计主动公开政府信息7700条，历年累计受理政府信息公开申请28件。"))
+    assert values == {}

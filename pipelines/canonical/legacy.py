@@ -595,8 +595,10 @@ def _p(
 
 _N = r"\s*(?P<n>\d+)\s*"
 _COUNT = r"(?:条|件|份|个|宗|起|次)"
-#: Sub-units whose own counts come right after the total ("县直各单位主动公开政府信息303条").
+#: Sub-units whose own counts come right after the total ("县直各单位主动公开政府信息303条"), and words of a
+#: running total over the years ("门户网站累计主动公开政府信息7700余条").
 _SUB_UNITS = ("各单位", "各部门", "各乡镇", "乡镇", "区直", "县直", "市直", "部门", "公开办", "办公室", "网站")
+_CUMULATIVE = ("累计", "历年")
 _NO = r"(?:未|没有|无|未曾|均未)"
 
 _PHRASES: tuple[_Phrase, ...] = (
@@ -711,6 +713,8 @@ def _read_prose(linear: LinearText, spans: Sequence[tuple[int, int]]) -> tuple[d
                     before = clause[max(0, match.start() - _PREFIX_WINDOW) : match.start()]
                     if any(word in before for word in phrase.prefix_excludes):
                         continue
+                    if not phrase.zero and any(word in before for word in _CUMULATIVE):
+                        continue  # a running total over the years, not this year's figure
                     value = _fact_value(phrase, match)
                     quote_start = max(0, match.start() - _QUOTE_BEFORE)
                     quote = ("…" if quote_start else "") + clause[quote_start:].strip()
@@ -832,9 +836,12 @@ def _same(a: Number | None, b: Number | None) -> bool:
 
 # --- template detection -----------------------------------------------------------------------------------
 
-#: Wording only the 2019 and 2021 templates print (their tables' rows and rules).
+#: Wording only the 2019 and 2021 templates print: their tables' rows and rules, and the section titles of
+#: the 2019 条例 (a modern report whose tables are images still has them; legacy reports say
+#: 依申请公开 and 因政府信息公开申请行政复议、提起行政诉讼的情况 instead).
 _MODERN = re.compile(
     r"第\s*二\s*十\s*条|本年新收|上年结转|申请人情况|本年制发件数|本年新制作数量|结转下年度|商业\s*企业"
+    r"|收到和处理政府信息公开申请|政府信息公开行政复议\s*[、,]\s*行政诉讼情况"
 )
 #: Wording of the pre-2019 reports: their 统计表 and the old section and row names.
 _LEGACY = re.compile(
