@@ -137,7 +137,13 @@ _WRITTEN_DATE = re.compile(r"成文日期\s*[:：]?\s*(?P<date>" + _SPACED_DATE 
 #: A signer before the date on the same line ("平潭综合实验区管委会办公室 2014年12月10日") ends like an organ.
 _SIGNER_END = "人民政府|政府|局|委员会|委|办公室|办公厅|厅|管委会|办事处|中心|院|所|镇|乡|街道|区|县|市"
 _SIGNER = r"(?:[\u4e00-\u9fff()]{2,30}?(?:" + _SIGNER_END + r")\s*)?"
-_SIGNATURE_DATE = re.compile(r"(?:^|[。！；;>]\s*)" + _SIGNER + r"(?P<date>" + _SPACED_DATE + r")\s*(?=$|\s|附)")
+_SIGNATURE_DATE = re.compile(
+    r"(?:^|[。！；;>]\s*)"
+    + _SIGNER
+    + r"(?P<date>"
+    + _SPACED_DATE
+    + r")\s*(?=$|附|\s(?!\s*(?:星期|周[一二三四五六日天])))"
+)
 _WS = re.compile(r"\s+")
 #: How far from the start portal metadata ("来源：… 时间：…", 公开日期) is looked for.
 _META_WINDOW = 60
