@@ -321,3 +321,25 @@ def test_is_legacy() -> None:
 def test_running_totals_over_the_years_are_not_the_years_figure() -> None:
     values = _values(_read("通过门户网站累计主动公开政府信息7700条，历年累计受理政府信息公开申请28件。"))
     assert values == {}
+
+
+def test_spaced_table_one_row_per_line() -> None:
+    extraction = _read(
+        "政府信息公开情况统计表",
+        "指标名称 计量单位 2012年度 历年累计",
+        "主动公开信息数 条 739 4359",
+        "其中：1、网站公开 条 739 4359",
+        "2、政府公报公开 条 0 0",
+        "行政诉讼数 件",
+        "附件下载 扫一扫在手机上查看当前页面 2013年1月",
+    )
+    assert _values(extraction) == {
+        "legacy.active.items_total": 739,
+        "legacy.active.channel.website": 739,
+        "legacy.active.channel.gazette": 0,
+        "t4.suit_total.total": None,
+    }
+    assert extraction.cells["t4.suit_total.total"].status == "missing"
+    assert extraction.cells["legacy.active.items_total"].locator == "line 3"
+    same_line = _read(_FLAT_HEADER + "行政复议数条00行政诉讼数 件 附件下载 扫一扫在手机上查看 2013年1月")
+    assert _values(same_line) == {"t4.review.total": 0, "t4.suit_total.total": None}

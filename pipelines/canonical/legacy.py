@@ -31,6 +31,7 @@ approximate a modern cell (受理申请数 → ``t3.new_received.total``, 同意
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -217,6 +218,9 @@ _VALUE = re.compile(r"\d+(?:\.\d+)?|[-—–―]+|/")
 #: Flattened tables: how much label text may stand between one row's values and the next known label (an
 #: unknown row in between); beyond this the table has ended.
 _MAX_GAP = 40
+#: Flattened tables: how much text may stand between a label and its first value (the unit, a stray word);
+#: a row printed without values must not take the digits of whatever follows the table.
+_MAX_TAIL = 6
 
 Pair = tuple[Number | None, Number | None]
 
@@ -254,14 +258,8 @@ def _locate(linear: LinearText, offset: int) -> str | None:
 
 
 def _row_index(linear: LinearText, offset: int) -> int:
-    low, high = 0, len(linear.starts)
-    while low < high:
-        middle = (low + high) // 2
-        if linear.starts[middle] <= offset:
-            low = middle + 1
-        else:
-            high = middle
-    return low - 1
+    """The index of the reader's row (line of the linear text) that holds ``offset``."""
+    return bisect.bisect_right(linear.starts, offset) - 1
 
 
 def _cell(
@@ -399,7 +397,7 @@ def _read_flat_table(
         unit_match = _UNIT_AT_END.search(tail_text)
         position = len(tail_text)
         tokens: list[tuple[str, int]] = []
-        while True:
+        while len(re.sub(r"\s", "", tail_text)) <= _MAX_TAIL:
             space = re.match(r"[ \t]*", region[position:])
             skip = space.end() if space else 0
             match = _VALUE.match(region, position + skip)
