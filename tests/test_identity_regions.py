@@ -128,3 +128,8 @@ def test_lookups_are_fast_after_loading() -> None:
     for _ in range(200):
         resolve_region("淮安市洪泽区人民政府")
     assert (time.perf_counter() - started) / 200 < 0.005
+
+
+def test_empty_and_overlong_names() -> None:
+    assert resolve_region("").reason == "no issuer name"
+    assert resolve_region("啊" * 100_000).status == "unresolved"

@@ -73,6 +73,8 @@ _ETHNIC_TOWNSHIP = re.compile(rf"^(?P<stem>.{{2,}}?)(?:{_ETHNIC}+|民族)乡$")
 _KIND_RANK = {"name": 0, "variant": 1, "short": 2}
 #: Context beyond this many characters is not searched (titles, preambles and headers are far shorter).
 CONTEXT_LIMIT = 20_000
+#: An issuer name is read up to this many characters (real ones are under 40; a whole text is not a name).
+NAME_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +358,9 @@ def _shared(gaz: Gazetteer, codes: Sequence[str]) -> str | None:
 def resolve_region(name: str, context: Sequence[str] = ()) -> RegionMatch:
     """Place the issuer ``name`` in the division list; ``context`` may only choose between candidates."""
     gaz = gazetteer()
-    text = compact(name)
+    text = compact(name)[:NAME_LIMIT]
+    if not text:
+        return RegionMatch(status=UNRESOLVED, reason="no issuer name")
     chain, start, end = _read_chain(gaz, text)
     body = text[end:]
     zone_match = _ZONE.match(body)
