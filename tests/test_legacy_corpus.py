@@ -93,6 +93,13 @@ def test_2012_active_conflict_keeps_the_table_value_and_flags_the_text(corpus_di
     assert conflict.table_locator and conflict.narrative_locator
     assert extraction.narrative["legacy.active.items_total"].value == 1913
     assert "1913" in conflict.describe() and "739" in conflict.describe()
+    as_json = conflict.as_dict()
+    assert as_json["table"] == {"value": 739, "raw": conflict.table_raw, "locator": conflict.table_locator}
+    assert as_json["narrative"] == {
+        "value": 1913,
+        "raw": conflict.narrative_raw,
+        "locator": conflict.narrative_locator,
+    }
 
 
 @pytest.mark.parametrize("suffix", RENDERINGS)

@@ -94,7 +94,16 @@ class Conflict:
     narrative_raw: str | None
     narrative_locator: str | None
 
+    def as_dict(self) -> dict[str, object]:
+        """The conflict as plain JSON-ready data (for ``ParsedReport.to_json``)."""
+        return {
+            "key": self.key,
+            "table": {"value": self.table_value, "raw": self.table_raw, "locator": self.table_locator},
+            "narrative": {"value": self.narrative_value, "raw": self.narrative_raw, "locator": self.narrative_locator},
+        }
+
     def describe(self) -> str:
+        """One line for a person: both values, their raw text and where they stand."""
         return (
             f"{self.key}: 统计表 {self.table_value} ({self.table_raw!r} at {self.table_locator}) but the text says "
             f"{self.narrative_value} ({self.narrative_raw!r} at {self.narrative_locator})"
@@ -273,6 +282,7 @@ def _cell(
     unit: str | None = None,
     candidates: list[tuple[Number | None, ...]] | None = None,
 ) -> LegacyCell:
+    """A cell for ``key`` with the mapping quality its key implies."""
     return LegacyCell(
         key=key,
         value=value,
@@ -310,6 +320,7 @@ def _match_label(text: str) -> tuple[_Label, re.Match[str]] | None:
 
 
 def _value_status(raw: str) -> tuple[Number | None, str]:
+    """One printed cell as (value, status) under format-spec §6: blank, dash, slash … carry no value."""
     parsed = numbers.parse_value(raw)
     if parsed.status == numbers.NUMBER and parsed.value is not None:
         return numbers.to_python_number(parsed.value), numbers.NUMBER
@@ -510,6 +521,7 @@ def _settle_splits(rows: dict[str, _TableRow], facts: dict[str, _Fact]) -> None:
 def _table_cells(
     rows: dict[str, _TableRow],
 ) -> tuple[dict[str, LegacyCell], dict[str, LegacyCell], list[str]]:
+    """The settled rows as cells: the 年度 column (money in 元 converted to 万元), the 历年累计 column apart."""
     cells: dict[str, LegacyCell] = {}
     cumulative: dict[str, LegacyCell] = {}
     warnings: list[str] = []
@@ -732,6 +744,7 @@ def _read_prose(linear: LinearText, spans: Sequence[tuple[int, int]]) -> tuple[d
 
 
 def _fact_value(phrase: _Phrase, match: re.Match[str]) -> Number:
+    """The number a matched phrase states (0 for a zero said in words; 元 converted to 万元)."""
     if phrase.zero:
         return 0
     value = Decimal(match.group("n"))
