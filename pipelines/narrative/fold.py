@@ -1,0 +1,65 @@
+"""Length-preserving text folding, so that matches found on a cleaned copy point back into the source.
+
+Section headings and stated figures are reported with the character span they occupy in the report's own
+text. Matching, though, wants full-width forms folded (``（一）`` vs ``(一)``, ``１２`` vs ``12``) and white
+space ignored (PDF lines break inside words: "同意公开答复 9 件，不予公开答复 2\\n件"). ``fold`` maps one
+character to one character, so offsets survive; ``compact`` drops white space and keeps, for every kept
+character, its offset in the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD.update(
+    {
+        0x3000: 0x20,  # ideographic space
+        0x00A0: 0x20,  # no-break space
+        0x2002: 0x20,
+        0x2003: 0x20,
+        0x2009: 0x20,
+        0x200B: 0x20,  # zero-width space: kept as a space so that offsets survive
+        0xFEFF: 0x20,
+        0x201C: 0x22,  # “ ”
+        0x201D: 0x22,
+        0x300C: 0x22,  # 「 」
+        0x300D: 0x22,
+    }
+)
+_WHITE = frozenset(" \t\n\r\f\v")
+
+
+def fold(text: str) -> str:
+    """``text`` with full-width ASCII, odd spaces and curly quotes folded, one character for one."""
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Compact:
+    """A folded copy of a text without white space, and for each of its characters the source offset."""
+
+    text: str
+    offsets: tuple[int, ...]
+    source_length: int
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span in the source text covered by ``[start, end)`` of the compact text."""
+        if start >= len(self.offsets):
+            return (self.source_length, self.source_length)
+        source_start = self.offsets[start]
+        source_end = self.offsets[end - 1] + 1 if end > start else source_start
+        return (source_start, source_end)
+
+
+def compact(text: str) -> Compact:
+    """Fold ``text`` and drop its white space, remembering where every kept character came from."""
+    folded = fold(text)
+    kept: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(folded):
+        if char in _WHITE:
+            continue
+        kept.append(char)
+        offsets.append(index)
+    return Compact("".join(kept), tuple(offsets), len(text))
