@@ -104,3 +104,15 @@ def test_admin_level_uses_the_region_given() -> None:
 
     region = resolve_region("朝阳区人民政府", ["北京市"])
     assert admin_level("朝阳区人民政府", region) == "county_gov"
+
+
+def test_township_named_through_a_zone_is_the_same_issuer() -> None:
+    through_zone = identify_issuer("大连长兴岛经济区长兴岛街道")
+    direct = identify_issuer("大连市长兴岛街道办事处")
+    assert through_zone.admin_level == direct.admin_level == "subdistrict"
+    assert through_zone.issuer_id == direct.issuer_id
+
+
+def test_unplaced_district_keeps_its_level_from_the_suffix() -> None:
+    issuer = identify_issuer("八道江区人民政府")
+    assert (issuer.admin_level, issuer.placed) == ("county_gov", False)

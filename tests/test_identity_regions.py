@@ -133,3 +133,25 @@ def test_lookups_are_fast_after_loading() -> None:
 def test_empty_and_overlong_names() -> None:
     assert resolve_region("").reason == "no issuer name"
     assert resolve_region("啊" * 100_000).status == "unresolved"
+
+
+def test_township_inside_a_zone_is_read_past_the_zone() -> None:
+    match = resolve_region("大连长兴岛经济区长兴岛街道办事处")
+    assert (match.status, match.code, match.county, match.township) == (
+        "resolved",
+        "210281010",
+        "瓦房店市",
+        "长兴岛街道",
+    )
+    assert match.zone is None
+    assert any("大连长兴岛经济区 is a development zone" in note for note in match.notes)
+
+
+def test_redesignated_township_after_its_county() -> None:
+    assert resolve_region("文安县德归乡人民政府").code == "131026111"
+
+
+def test_renamed_county_needs_a_history_table() -> None:
+    """八道江区 became 浑江区 in 2010; the 2025 snapshot alone cannot place it, and says so."""
+    match = resolve_region("八道江区人民政府")
+    assert match.status == "unresolved" and match.reason is not None

@@ -96,7 +96,7 @@ _SUFFIX_LEVELS: tuple[tuple[re.Pattern[str], AdminLevel], ...] = (
     (re.compile(r"街道办事处$"), "subdistrict"),
     (re.compile(r"(?:省|自治区)人民政府$"), "provincial_gov"),
     (re.compile(r"(?:自治州|盟)人民政府$|行政公署$"), "prefecture_gov"),
-    (re.compile(r"(?:县|旗)人民政府$"), "county_gov"),
+    (re.compile(r"(?:县|旗|区)人民政府$"), "county_gov"),  # a 区 with a 人民政府 is a district, not a zone
     (re.compile("(?:" + "|".join(ZONE_MARKERS) + ")管理委员会$"), "dev_zone"),
 )
 _LEVEL_PREFIX = {"province": "provincial", "prefecture": "prefecture", "county": "county"}

@@ -60,12 +60,12 @@ _OLD_SUFFIXES = frozenset("县区市旗")
 ZONE_MARKERS = (
     "综合实验区", "综合试验区", "经济技术开发区", "经济开发区", "高新技术产业开发区", "高新技术开发区",
     "自由贸易试验区", "自贸试验区", "自贸区", "工业园区", "产业园区", "高新区", "开发区", "保税区",
-    "新区", "实验区", "试验区", "示范区", "合作区", "度假区", "园区",
+    "新区", "实验区", "试验区", "示范区", "合作区", "经济区", "管理区", "度假区", "风景名胜区", "园区",
 )  # fmt: skip
 _ZONE = re.compile(r"^(?P<zone>[^局厅委署办部院]{0,12}?(?:" + "|".join(ZONE_MARKERS) + "))")
 #: What may follow a township name cited with the wrong suffix, for the 乡/镇/街道 swap to be trusted.
 _TOWNSHIP_BODY = re.compile(r"^(?:人民政府|政府|办事处|党委|人大|$)")
-_TOWNSHIP_SWAP = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{1,8}?)(?P<suffix>街道办事处|街道办|街道|镇|乡)")
+_TOWNSHIP_SWAP = re.compile(r"(?P<stem>[\u4e00-\u9fff]{1,8}?)(?P<suffix>街道办事处|街道办|街道|镇|乡)")
 _ETHNIC = r"(?:[^族]{1,4}族|维吾尔)"
 _AUTONOMOUS = re.compile(rf"^(?P<stem>.{{2,}}?){_ETHNIC}*自治(?P<kind>区|州|县|旗)$")
 _ETHNIC_TOWNSHIP = re.compile(rf"^(?P<stem>.{{2,}}?)(?:{_ETHNIC}+|民族)乡$")
@@ -104,9 +104,9 @@ class RegionMatch:
     ``ambiguous`` the possible codes are in ``candidates`` and ``shared_code`` is the deepest division they all
     lie in (a province, say), if any. ``matched`` are the pieces of the name read as divisions, ``body``
     the rest of the name (``人民政府``, ``发展和改革局``) and ``lead`` what came before them when the name
-    does not start with a division (``国家税务总局`` in 国家税务总局福建省税务局); ``zone`` names a
-    development zone. ``notes`` say how a piece was read when it was not an official name; ``reason`` says
-    why a name was not placed.
+    does not start with a division (``国家税务总局`` in 国家税务总局福建省税务局); ``zone`` names the
+    development zone the body belongs to (平潭综合实验区 for its 管委会 and its 地方税务局). ``notes`` say how a
+    piece was read when it was not an official name; ``reason`` says why a name was not placed.
     """
 
     status: Status
@@ -292,24 +292,31 @@ def _swap_at(gaz: Gazetteer, text: str, pos: int, inside: tuple[str, ...] | None
     return None
 
 
-def _read_chain(gaz: Gazetteer, text: str) -> tuple[list[_Mention], int, int]:
-    """The division names a name starts with (or, failing that, that it contains), where they start and end."""
+def _read_chain(gaz: Gazetteer, text: str) -> tuple[list[_Mention], int, tuple[int, int] | None]:
+    """The division names a name starts with (or, failing that, that it contains), where they start, and
+    where a development zone between them lies (大连长兴岛经济区长兴岛街道: the 街道 is read past the zone)."""
     start = 0
     first = _match_at(gaz, text, 0, None, scanning=False) or _swap_at(gaz, text, 0, None)
     while first is None and start + 1 < len(text):
         start += 1
         first = _match_at(gaz, text, start, None, scanning=True)
     if first is None:
-        return [], 0, 0
+        return [], 0, None
     chain = [first]
+    zone_span: tuple[int, int] | None = None
     while chain[-1].end < len(text):
         pos = chain[-1].end
-        following = _match_at(gaz, text, pos, chain[-1].codes, scanning=False)
-        following = following or _swap_at(gaz, text, pos, chain[-1].codes)
+        inside = chain[-1].codes
+        following = _match_at(gaz, text, pos, inside, scanning=False) or _swap_at(gaz, text, pos, inside)
+        if following is None and zone_span is None and (zone := _ZONE.match(text[pos:])):
+            after = pos + zone.end()
+            following = _match_at(gaz, text, after, inside, scanning=False) or _swap_at(gaz, text, after, inside)
+            if following is not None:
+                zone_span = (start, after)
         if following is None:
             break
         chain.append(following)
-    return chain, start, chain[-1].end
+    return chain, start, zone_span
 
 
 def _support(gaz: Gazetteer, code: str, context: str) -> int:
@@ -361,10 +368,12 @@ def resolve_region(name: str, context: Sequence[str] = ()) -> RegionMatch:
     text = compact(name)[:NAME_LIMIT]
     if not text:
         return RegionMatch(status=UNRESOLVED, reason="no issuer name")
-    chain, start, end = _read_chain(gaz, text)
+    chain, start, zone_span = _read_chain(gaz, text)
+    end = chain[-1].end if chain else 0
     body = text[end:]
     zone_match = _ZONE.match(body)
     zone = (text[start:end] + zone_match.group("zone")) if zone_match else None
+    passed_zone = text[zone_span[0] : zone_span[1]] if zone_span is not None else None
     matched = tuple(mention.text for mention in chain)
     notes = tuple(note for mention in chain for note in mention.notes)
     if not chain:
@@ -376,6 +385,8 @@ def resolve_region(name: str, context: Sequence[str] = ()) -> RegionMatch:
             zone=whole_zone.group("zone") if whole_zone else None,
             reason=f"{what} cites no administrative division of the {gaz.as_of} list",
         )
+    if passed_zone is not None:
+        notes += (f"{passed_zone} is a development zone; the division after it is read as inside it",)
     base = RegionMatch(status=UNRESOLVED, matched=matched, lead=text[:start], body=body, zone=zone, notes=notes)
     candidates = chain[-1].codes
     if len(candidates) == 1:
