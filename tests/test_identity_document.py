@@ -208,6 +208,8 @@ def test_site_id_from_the_footer() -> None:
         "平潭县各乡镇人民政府的政府信息公开年度报告编制，现公布2011年度政府信息公开年度报告。",
         # 平潭综合实验区 2022
         "本报告根据《条例》等文件要求，汇总平潭综合实验区各有关单位政府信息公开工作情况编制而成。",
+        # 南平 2012 wording (format-spec §10.1)
+        "本报告是在汇总各县(市、区)、市政府各有关部门政府信息公开年度报告的基础上编制而成。",
         # 丽水 2017 wording (format-spec §10.1)
         "本报告根据《条例》要求，综合丽水市各县(市、区)政府和市级各部门政府信息公开年度报告编制而成。",
     ],
@@ -226,6 +228,7 @@ def test_agency_by_default() -> None:
         "各部门汇总的数据……",  # after section 一: not the preamble
     ]
     assert scope(lines) == "agency"
+    assert scope(["本报告由本局办公室汇总编制。", "一、总体情况"]) == "agency"  # compiled, not rolled up
 
 
 # --- classification --------------------------------------------------------------------------------------
