@@ -18,6 +18,7 @@ half-written table.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,6 +63,7 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "status": pl.String(),
     "title": pl.String(),
     "errors": pl.List(pl.String()),
+    "conflicts": pl.String(),
 }
 CELL_SCHEMA: dict[str, pl.DataType] = {
     "report_id": pl.String(),
@@ -73,6 +75,7 @@ CELL_SCHEMA: dict[str, pl.DataType] = {
     "raw_text": pl.String(),
     "locator": pl.String(),
     "note": pl.String(),
+    "mapping_quality": pl.String(),
 }
 
 
@@ -119,6 +122,7 @@ def report_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> 
             "status": r.status,
             "title": r.title,
             "errors": r.errors,
+            "conflicts": json.dumps(r.conflicts, ensure_ascii=False) if r.conflicts else None,
         }
         for f, r in zip(files, reports, strict=True)
         if r.status != FAILED and r.year is not None
@@ -138,6 +142,7 @@ def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl
             "raw_text": cell.raw,
             "locator": cell.locator,
             "note": cell.note,
+            "mapping_quality": getattr(cell, "mapping_quality", "exact"),
         }
         for f, r in zip(files, reports, strict=True)
         if r.status != FAILED and r.year is not None

@@ -16,6 +16,7 @@ from pipelines import PARSER_VERSION
 from pipelines.canonical import numbers
 from pipelines.canonical.extract import Cell, extract_cells
 from pipelines.canonical.identity import identify
+from pipelines.canonical.legacy import extract_legacy, is_legacy
 from pipelines.documents import UnreadableDocument, read_document
 from pipelines.documents.formats import detect_format, naming_mismatch
 from pipelines.inbox import InboxFile
@@ -43,6 +44,8 @@ class ParsedReport:
     template: str | None = None
     title: str | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
+    #: Where the report contradicts itself (legacy narrative vs 统计表): both values, the table's kept.
+    conflicts: list[dict[str, object]] = field(default_factory=list)
     parser_version: str = PARSER_VERSION
 
     def to_json(self) -> dict[str, Any]:
@@ -61,6 +64,7 @@ class ParsedReport:
             "size_bytes": self.size_bytes,
             "title": self.title,
             "parser_version": self.parser_version,
+            "conflicts": self.conflicts,
         }
 
 
@@ -103,10 +107,20 @@ def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
     tables = extract_cells(document.rows)
     report.template = tables.template
     report.cells = tables.cells
-    if tables.template is None:
-        report.errors.append(f"{source}: {NO_TABLES}")
-        return report
     report.errors.extend(f"{source}: {error}" for error in tables.errors)
+    if tables.template is None:
+        if not is_legacy(document.rows):
+            report.errors.append(f"{source}: {NO_TABLES}")
+            return report
+        legacy = extract_legacy(document.rows)
+        if not legacy.cells:
+            report.errors.append(f"{source}: a pre-2019 report, but no figures found in its table or text")
+            return report
+        report.template = "legacy"
+        report.cells = dict(legacy.cells)
+        report.conflicts = [conflict.as_dict() for conflict in legacy.conflicts]
+        report.errors.extend(f"{source}: text/table conflict: {c.describe()}" for c in legacy.conflicts)
+        report.errors.extend(f"{source}: {warning}" for warning in legacy.warnings)
     if identity.issuer is None:
         report.errors.append(f"{source}: no title naming the issuer found")
     if identity.year is None:

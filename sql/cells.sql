@@ -11,6 +11,7 @@ select
     value_status,
     raw_text,
     locator,
-    note
+    note,
+    mapping_quality
 from read_parquet(getvariable('lake_dir') || '/cells/**/*.parquet', hive_partitioning = true, union_by_name = true)
 order by report_id, key

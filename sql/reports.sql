@@ -10,6 +10,7 @@ select
     template,
     status,
     title,
-    errors
+    errors,
+    conflicts
 from read_parquet(getvariable('lake_dir') || '/reports/**/*.parquet', hive_partitioning = true, union_by_name = true)
 order by issuer, year, report_id
