@@ -9,11 +9,13 @@ xxgk eval DIR                      cell accuracy against NAME.expected.json file
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 EXAMPLE_QUERY = (
     "select issuer, year, licensing_decisions, penalty_decisions from active_disclosure order by issuer, year"
@@ -103,24 +105,92 @@ def _print_summary(database: Path, out: Path) -> None:
     print(f'try:       xxgk sql "{EXAMPLE_QUERY}"')
 
 
+def _warehouse_or_complain(out: str, command: str) -> Path | None:
+    from pipelines.defs.resources import warehouse_file
+
+    database = warehouse_file(Path(out))
+    if not database.exists():
+        print(f"xxgk {command}: no warehouse at {database}; run `make run` or `xxgk build` first", file=sys.stderr)
+        return None
+    return database
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from pipelines.defs.resources import warehouse_file
-
-    database = warehouse_file(Path(args.out))
-    if not database.exists():
-        print(f"xxgk sql: no warehouse at {database}; run `make run` or `xxgk build` first", file=sys.stderr)
+    database = _warehouse_or_complain(args.out, "sql")
+    if database is None:
         return 2
+    with duckdb.connect(str(database), read_only=True) as con:
+        if args.query is None:
+            return _shell(con, args.max_rows)
+        return _run_statement(con, args.query, args.max_rows)
+
+
+def _run_statement(con: Any, statement: str, max_rows: int) -> int:
+    import duckdb
+
     try:
-        with duckdb.connect(str(database), read_only=True) as con:
-            relation = con.sql(args.query)
-            if relation is None:
-                return 0
-            relation.show(max_rows=args.max_rows, max_width=10_000)
+        relation = con.sql(statement)
+        if relation is not None:
+            relation.show(max_rows=max_rows, max_width=10_000)
     except duckdb.Error as error:
         print(f"xxgk sql: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _shell(con: Any, max_rows: int) -> int:
+    """A read-only SQL prompt: statements end with ';', history kept in ~/.xxgk_history, .quit or EOF ends."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - readline is missing only on some platforms
+        readline = None  # type: ignore[assignment]
+    history = Path.home() / ".xxgk_history"
+    if readline is not None and sys.stdin.isatty():
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
+    print("xxgk sql: the warehouse, read-only. End statements with ';'. Tables: `show tables;`. Quit: .quit")
+    buffer: list[str] = []
+    failures = 0
+    while True:
+        try:
+            line = input("xxgk> " if not buffer else "  ... ")
+        except EOFError:
+            break
+        if not buffer and line.strip() in (".quit", ".exit", "quit", "exit"):
+            break
+        buffer.append(line)
+        statement = "\n".join(buffer).strip()
+        if statement.endswith(";"):
+            buffer = []
+            failures += _run_statement(con, statement, max_rows)
+    if readline is not None and sys.stdin.isatty():
+        with contextlib.suppress(OSError):
+            readline.write_history_file(history)
+    return 1 if failures else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.warehouse import ExportError, export_table
+
+    database = _warehouse_or_complain(args.out, "export")
+    if database is None:
+        return 2
+    filters = []
+    for condition in args.where:
+        column, separator, value = condition.partition("=")
+        if not separator or not column.strip():
+            print(f"xxgk export: --where takes column=value, not '{condition}'", file=sys.stderr)
+            return 2
+        filters.append((column.strip(), value.strip()))
+    destination = Path(args.output or f"{args.mart}.{args.format}")
+    try:
+        rows = export_table(database, args.mart, args.format, destination, filters)
+    except ExportError as error:
+        print(f"xxgk export: {error}", file=sys.stderr)
+        return 2
+    print(f"{rows} rows of {args.mart} written to {destination}")
     return 0
 
 
@@ -170,11 +240,19 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=str(_default_out()), help="output folder (default data)")
     build.set_defaults(func=cmd_build)
 
-    sql = commands.add_parser("sql", help="query the warehouse")
-    sql.add_argument("query")
+    sql = commands.add_parser("sql", help="query the warehouse (no query: interactive shell)")
+    sql.add_argument("query", nargs="?")
     sql.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
     sql.add_argument("--max-rows", type=int, default=200)
     sql.set_defaults(func=cmd_sql)
+
+    export = commands.add_parser("export", help="write a mart to a csv, parquet or xlsx file")
+    export.add_argument("mart", help="a table of the warehouse, e.g. active_disclosure")
+    export.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv")
+    export.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE", help="filter (repeatable)")
+    export.add_argument("--output", "-o", help="file to write (default MART.FORMAT in the current folder)")
+    export.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
+    export.set_defaults(func=cmd_export)
 
     evaluate = commands.add_parser("eval", help="accuracy against NAME.expected.json files")
     evaluate.add_argument("directory")

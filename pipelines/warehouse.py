@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -88,3 +89,52 @@ def query(database: Path, sql: str) -> tuple[list[str], list[tuple[object, ...]]
         result = con.execute(sql)
         columns = [d[0] for d in result.description] if result.description else []
         return columns, result.fetchall()
+
+
+EXPORT_FORMATS = ("csv", "parquet", "xlsx")
+
+
+class ExportError(ValueError):
+    """An export request that names a table, column or format the warehouse does not have."""
+
+
+def export_table(database: Path, table: str, fmt: str, destination: Path, where: Sequence[tuple[str, str]] = ()) -> int:
+    """Write one warehouse table (optionally filtered by ``column = value`` pairs) to a file; returns rows.
+
+    Table and column names are checked against the warehouse's own catalogue and quoted; filter values are
+    bound as parameters, cast to the column's type, so nothing typed on a command line is spliced into SQL.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown format '{fmt}': choose one of {', '.join(EXPORT_FORMATS)}")
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = {str(row[0]) for row in con.execute("select table_name from information_schema.tables").fetchall()}
+        if table not in tables:
+            raise ExportError(f"no table '{table}' in the warehouse; tables: {', '.join(sorted(tables))}")
+        column_types = {
+            str(name): str(kind)
+            for name, kind in con.execute(
+                "select column_name, data_type from information_schema.columns where table_name = ?", [table]
+            ).fetchall()
+        }
+        conditions, parameters = [], []
+        for column, value in where:
+            if column not in column_types:
+                raise ExportError(f"table '{table}' has no column '{column}'; columns: {', '.join(column_types)}")
+            conditions.append(f"{_identifier(column)} = cast(? as {column_types[column]})")
+            parameters.append(value)
+        sql = f"select * from {_identifier(table)}"
+        if conditions:
+            sql += " where " + " and ".join(conditions)
+        frame = con.sql(sql, params=parameters).pl()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        frame.write_csv(destination)
+    elif fmt == "parquet":
+        frame.write_parquet(destination)
+    else:
+        frame.write_excel(destination, worksheet=table[:31])
+    return frame.height
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
