@@ -133,7 +133,7 @@ def export_table(database: Path, table: str, fmt: str, destination: Path, where:
         frame.write_parquet(destination)
     else:
         frame.write_excel(destination, worksheet=table[:31])
-    return frame.height
+    return int(frame.height)
 
 
 def _identifier(name: str) -> str:
