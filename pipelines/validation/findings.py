@@ -1,0 +1,179 @@
+"""What a check says about a report: one ``Finding`` per rule and scope, with the cells it looked at.
+
+Evaluation follows format-spec §5: every rule is computed with tolerance 0 and recorded as ``PASS``, ``FAIL``
+or ``NOT_ASSESSABLE`` (an operand is missing, blank, a dash, unreadable — anything but a printed number).
+Values are never repaired: a FAIL keeps the printed numbers and says so, a blank is never read as 0.
+
+``severity`` is the weight of the rule, kept on every outcome so that "error FAILs" can be filtered:
+``error`` for arithmetic the template implies (R1–R4, R8), ``warning`` for soft rules (R5–R7, R9, R10,
+timeliness, copy-paste, jumps), ``info`` for observations that are not defects. ``RULES`` lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipelines.canonical.cells import Cell
+
+PASS = "PASS"
+FAIL = "FAIL"
+NOT_ASSESSABLE = "NOT_ASSESSABLE"
+OUTCOMES = (PASS, FAIL, NOT_ASSESSABLE)
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+#: Every rule id → (severity, what it checks). The ids are stable: they are stored in the lake.
+RULES: dict[str, tuple[str, str]] = {
+    "R1": (ERROR, "表三 per column: 新收 + 上年结转 = 办理结果总计 + 结转下年度 (printed in the template)"),
+    "R2": (ERROR, "表三 per column: (七)总计 = sum of the result rows (一)…(六)"),
+    "R3": (ERROR, "表三 per row: 总计 = 自然人 + the five 法人或其他组织 columns"),
+    "R4": (ERROR, "表四 per block: 总计 = 维持 + 纠正 + 其他 + 尚未审结"),
+    "R5": (WARNING, "cross-year per column: 上年结转 (Y) = 结转下年度 (Y−1)"),
+    "R6": (WARNING, "cross-year v2021 表二: 现行有效 (Y) = 现行有效 (Y−1) + 制发 (Y) − 废止 (Y)"),
+    "R7": (WARNING, "v2019 表二: 本年新公开 ≤ 对外公开总数; 上一年项目数 + 本年增/减 ≥ 0"),
+    "R8": (ERROR, "ranges: counts are integers ≥ 0 (only v2019 本年增/减 may be negative); money ≥ 0"),
+    "R9": (WARNING, "figures stated in the prose equal the table cells they name"),
+    "R10": (WARNING, "表三 逾期未缴费 > 0 ⇒ section 六 reports 信息处理费"),
+    "JUMP": (WARNING, "表二 处理决定数 / 收费金额 changes by ×10 or more (and by ≥ 100) from the previous year"),
+    "SAME_FIGURES": (WARNING, "表三/表四 identical to the previous year's with non-zero figures"),
+    "COPY_PREV_YEAR": (WARNING, "section text > 50 % the same as the issuer's previous report (内容雷同)"),
+    "COPY_PEER": (WARNING, "section text near-identical to another issuer's report of the same year"),
+    "SECTION_PRESENT": (WARNING, "the report has each of its template's sections"),
+    "TABLE_PRESENT": (ERROR, "the report prints 表二/表三/表四, not all blank"),
+    "TEMPLATE_CURRENT": (WARNING, "the template matches the report year (v2021 ≥ 2021, v2019 2019–2020)"),
+    "PERIOD": (WARNING, "the statistics period is the calendar year of the report"),
+    "ON_TIME": (WARNING, "published by the legal deadline (1月31日 departments, 3月31日 governments, Y+1)"),
+}
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One cell a finding involves: key, value, how it was printed, where."""
+
+    key: str
+    value: int | float | None
+    status: str
+    raw: str | None
+    locator: str | None
+
+    @classmethod
+    def of(cls, key: str, cell: Cell | None) -> CellRef:
+        if cell is None:
+            return cls(key, None, "missing", None, None)
+        return cls(key, cell.value, cell.status, cell.raw, cell.locator)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"key": self.key, "value": self.value, "status": self.status, "raw": self.raw, "locator": self.locator}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one rule on one scope of one report (or one pair of reports).
+
+    ``scope`` names what was checked: ``column:natural_person``, ``row:granted``, ``block:review``,
+    ``cell:t3.granted.total``, ``text:t3.new_received.total``, ``section:sec_overview``, ``report``,
+    ``years:2023-2024``. ``expected`` is the value the rule implies (the sum of the parts, the figure the prose
+    states, the deadline as yyyymmdd), ``actual`` the printed one; both None where not computable.
+    ``quote`` holds the sentence a text rule read.
+    """
+
+    rule: str
+    scope: str
+    outcome: str
+    severity: str
+    expected: int | float | None
+    actual: int | float | None
+    message: str
+    cells: tuple[CellRef, ...] = field(default=())
+    quote: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """A flat, JSON-ready record (the shape of a row of the lake's ``findings`` table)."""
+        return {
+            "rule": self.rule,
+            "scope": self.scope,
+            "outcome": self.outcome,
+            "severity": self.severity,
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message,
+            "cells": [cell.as_dict() for cell in self.cells],
+            "quote": self.quote,
+        }
+
+
+def finding(
+    rule: str,
+    scope: str,
+    outcome: str,
+    expected: Decimal | int | float | None,
+    actual: Decimal | int | float | None,
+    message: str,
+    cells: Iterable[CellRef] = (),
+    quote: str | None = None,
+    severity: str | None = None,
+) -> Finding:
+    """A finding with the rule's own severity (unless given) and numbers as plain ints/floats."""
+    return Finding(
+        rule=rule,
+        scope=scope,
+        outcome=outcome,
+        severity=severity or RULES[rule][0],
+        expected=plain(expected),
+        actual=plain(actual),
+        message=message,
+        cells=tuple(cells),
+        quote=quote,
+    )
+
+
+def plain(value: Decimal | int | float | None) -> int | float | None:
+    """An exact Decimal as an int when integral, else a float; ints and floats unchanged."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def number(cell: Cell | None) -> Decimal | None:
+    """The exact value of a printed number, or None for anything else (placeholders are never zero)."""
+    if cell is None or cell.status != "number" or cell.value is None:
+        return None
+    return Decimal(str(cell.value))
+
+
+@dataclass(frozen=True)
+class Operands:
+    """The cells of one equation: their exact values (None where not a number) and their references."""
+
+    values: tuple[Decimal | None, ...]
+    refs: tuple[CellRef, ...]
+
+    @classmethod
+    def read(cls, cells: Mapping[str, Cell], keys: Iterable[str]) -> Operands:
+        keys = tuple(keys)
+        return cls(tuple(number(cells.get(k)) for k in keys), tuple(CellRef.of(k, cells.get(k)) for k in keys))
+
+    @property
+    def complete(self) -> bool:
+        return all(value is not None for value in self.values)
+
+    @property
+    def unreadable(self) -> tuple[str, ...]:
+        """Keys of the operands that are not printed numbers."""
+        return tuple(ref.key for ref, value in zip(self.refs, self.values, strict=True) if value is None)
+
+    def total(self) -> Decimal:
+        return sum((value for value in self.values if value is not None), Decimal(0))
+
+
+def describe_missing(operands: Operands, limit: int = 4) -> str:
+    """ "t3.x.total (blank), t3.y.total (missing) …" for a NOT_ASSESSABLE message."""
+    parts = [f"{ref.key} ({ref.status})" for ref, v in zip(operands.refs, operands.values, strict=True) if v is None]
+    more = f" and {len(parts) - limit} more" if len(parts) > limit else ""
+    return ", ".join(parts[:limit]) + more
