@@ -177,3 +177,17 @@ def describe_missing(operands: Operands, limit: int = 4) -> str:
     parts = [f"{ref.key} ({ref.status})" for ref, v in zip(operands.refs, operands.values, strict=True) if v is None]
     more = f" and {len(parts) - limit} more" if len(parts) > limit else ""
     return ", ".join(parts[:limit]) + more
+
+
+def cells_from_values(values: Mapping[str, int | float | None], keys: Iterable[str] = ()) -> dict[str, Cell]:
+    """Cells from plain values (an ``*.expected.json`` ``cells`` map, a test table): None is a blank cell.
+
+    Every key of ``keys`` not in ``values`` is added as ``missing`` (not printed), as the parser does.
+    """
+    cells = {
+        key: Cell(key, value, "blank" if value is None else "number", "" if value is None else str(value))
+        for key, value in values.items()
+    }
+    for key in keys:
+        cells.setdefault(key, Cell(key, None, "missing"))
+    return cells

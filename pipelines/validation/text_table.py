@@ -139,6 +139,9 @@ def check_figure(figure: StatedFigure, cells: Mapping[str, Cell], template: str)
     if not assessable:
         operands = Operands.read(cells, candidates[0])
         message = f"prose '{figure.phrase}': not assessable, {describe_missing(operands)}"
+        hits = _coincidences(figure, candidates[0], cells)
+        if hits:
+            message += f"; {plain(stated)} equals {', '.join(hits[:3])}"
         return finding("R9", scope, NOT_ASSESSABLE, stated, None, message, operands.refs, figure.sentence)
     reading, operands = assessable[0]
     tried = "; ".join(f"{' + '.join(r)} = {_fmt(o.total())}" for r, o in assessable)
