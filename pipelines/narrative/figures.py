@@ -105,6 +105,21 @@ class StatedFigure:
     alternatives: tuple[tuple[str, ...], ...] = ()
     breakdown: bool = False
 
+    def as_dict(self) -> dict[str, object]:
+        """A flat record (the shape of a row of the lake's ``stated_figures`` table)."""
+        return {
+            "target": self.target,
+            "keys": list(self.keys),
+            "value": self.value,
+            "unit": self.unit,
+            "sentence": self.sentence,
+            "span_start": self.span[0],
+            "span_end": self.span[1],
+            "phrase": self.phrase,
+            "alternatives": [list(a) for a in self.alternatives],
+            "breakdown": self.breakdown,
+        }
+
 
 _G = r"[^，,。；;\d]"  # any clause character except digits
 _FILLER = r"(?:共计|合计|总数|数量|共|计|为|达|有|数|是|的|合|约|近|了|均|各|都|:|：)*"

@@ -137,6 +137,21 @@ class Section:
     match: str
     is_table: bool
 
+    def as_dict(self) -> dict[str, object]:
+        """A flat record (the shape of a row of the lake's ``sections`` table)."""
+        return {
+            "section_id": self.id,
+            "heading": self.heading,
+            "number": self.number,
+            "match": self.match,
+            "is_table": self.is_table,
+            "start": self.start,
+            "end": self.end,
+            "locator_first": self.locators[0] if self.locators else None,
+            "locator_last": self.locators[-1] if self.locators else None,
+            "text": self.text,
+        }
+
 
 @dataclass
 class _Heading:

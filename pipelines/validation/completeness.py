@@ -3,8 +3,9 @@
 format-spec §9.1a Q1–Q3 and §1:
 
 - SECTION_PRESENT (Q2): each section of the template: the six of v2019/v2021 (一 总体情况 … 六 其他需要报告的
-  事项), for legacy reports the five content items every 2007-条例 report has (概述, 主动公开, 依申请公开, 复议诉讼,
-  问题改进; 收费 and 其他 are often folded away). A warning: a heading lost by text extraction looks the same.
+  事项), for legacy reports the four parts every 2007-条例 report has (概述, 主动公开, 依申请公开, 问题改进;
+  收费, 复议诉讼 and 其他 are often folded into 依申请公开 or left out: 平潭 2011–2014 report 复议 inside 三).
+  A warning: a heading lost by text extraction looks the same.
 - TABLE_PRESENT (Q2): 表二/表三/表四 each printed (at least one cell printed, even as a placeholder) and not
   entirely blank (at least one printed number). Modern templates only.
 - TEMPLATE_CURRENT (Q3): v2021 for reports of 2021 on, v2019 for 2019–2020, legacy before. An older template
@@ -28,7 +29,7 @@ from pipelines.validation import keys as K
 from pipelines.validation.findings import FAIL, INFO, NOT_ASSESSABLE, PASS, Finding, finding, number
 
 MODERN_SECTIONS = ("sec_overview", "sec_active", "sec_requests", "sec_review_litigation", "sec_problems", "sec_other")
-LEGACY_SECTIONS = ("sec_overview", "sec_active", "sec_requests", "sec_review_litigation", "sec_problems")
+LEGACY_SECTIONS = ("sec_overview", "sec_active", "sec_requests", "sec_problems")
 SECTION_NAMES = {
     "sec_overview": "一、总体情况",
     "sec_active": "二、主动公开政府信息情况",

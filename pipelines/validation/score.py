@@ -13,7 +13,7 @@ cannot swamp the rest (a table with 20 broken rows is one broken table):
 | text          | R9 R10                                      |        2 |  10 |
 | history       | R5 R6 R7 JUMP SAME_FIGURES                  |        2 |  10 |
 | copying       | COPY_PREV_YEAR COPY_PEER                    |        5 |  15 |
-| not assessable| any error-severity rule NOT_ASSESSABLE       |      0.5 |  10 |
+| not assessable| any error-severity rule NOT_ASSESSABLE       |     0.25 |   5 |
 
 FAILs of severity ``info`` (a township published after the reference date) cost nothing. NOT_ASSESSABLE
 findings of error rules cost a little: a report that leaves its 总计 cells blank cannot be checked, and that
@@ -37,8 +37,8 @@ WEIGHTS: dict[str, tuple[frozenset[str], float, float]] = {
     "history": (frozenset({"R5", "R6", "R7", "JUMP", "SAME_FIGURES"}), 2, 10),
     "copying": (frozenset({"COPY_PREV_YEAR", "COPY_PEER"}), 5, 15),
 }
-NOT_ASSESSABLE_POINTS = 0.5
-NOT_ASSESSABLE_CAP = 10.0
+NOT_ASSESSABLE_POINTS = 0.25
+NOT_ASSESSABLE_CAP = 5.0
 
 
 def score_breakdown(findings: Iterable[Finding]) -> dict[str, float]:
