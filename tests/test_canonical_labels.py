@@ -5,16 +5,9 @@ from __future__ import annotations
 from pipelines.canonical import numbers
 from pipelines.canonical.extract import TableCells, extract_cells
 from pipelines.documents.model import Row
+from pipelines.documents.text import read_text
+from tests.conftest import SEED
 from tests.test_canonical_splitting import TAIL, crawled_report, values
-
-
-def edited(rows: list[Row], **replacements: str) -> list[Row]:
-    """The crawled report with literal replacements in its body (keyword = old text via ``_`` → nothing)."""
-    body = rows[1].cells[0]
-    for old, new in replacements.items():
-        assert old in body, old
-        body = body.replace(old, new)
-    return [rows[0], Row((body,), rows[1].locator)]
 
 
 def replace(rows: list[Row], old: str, new: str) -> list[Row]:
@@ -242,3 +235,42 @@ def test_v2021_report_printing_other_handling_as_one_row() -> None:
     assert values(tables, "not_processed_confirm_reissue") == [0] * 7
     assert all(tables.cells[f"t3.other_other.{c}"].status == numbers.MISSING for c in ("natural_person", "total"))
     assert values(tables, "total_processed") == [3, 0, 0, 0, 0, 0, 3]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Blank cells at a row's edge (Shanghai 2019 left most 总计 cells blank): printed blanks, never padding.
+
+
+def seed_with(old: str, new: str) -> TableCells:
+    text = SEED.read_text(encoding="utf-8")
+    assert old in text
+    return extract_cells(read_text(SEED.name, text.replace(old, new)).rows)
+
+
+def test_blank_total_is_a_printed_blank_not_a_reason_to_resplit() -> None:
+    tables = seed_with(
+        "\t\t5. 属于三类内部事务信息\t0\t0\t0\t0\t0\t0\t0", "\t\t5. 属于三类内部事务信息\t9\t0\t10\t0\t0\t0\t"
+    )
+    assert values(tables, "denied_internal_affairs") == [9, 0, 10, 0, 0, 0, None]
+    assert tables.cells["t3.denied_internal_affairs.total"].status == numbers.BLANK
+
+
+def test_blank_total_after_a_label_spanning_two_cells() -> None:
+    tables = seed_with(
+        "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0",
+        "一、本年新收政府信息公开申请数量\t\t3\t0\t0\t0\t0\t0\t",
+    )
+    assert values(tables, "new_received") == [3, 0, 0, 0, 0, 0, None]
+
+
+def test_blank_first_value_after_a_label_spanning_two_cells() -> None:
+    tables = seed_with(
+        "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0",
+        "一、本年新收政府信息公开申请数量\t\t\t0\t0\t0\t0\t0\t3",
+    )
+    assert values(tables, "new_received") == [None, 0, 0, 0, 0, 0, 3]
+
+
+def test_blank_last_cell_of_a_table_two_row() -> None:
+    tables = seed_with("规章\t0\t0\t0", "规章\t12\t0\t")
+    assert [tables.cells[f"t2.rules.{c}"].value for c in ("issued", "repealed", "in_force")] == [12, 0, None]

@@ -25,9 +25,18 @@ from pipelines.canonical.regions import Regions, find_regions
 from pipelines.canonical.regions import detect_template as _detect_in_regions
 from pipelines.canonical.registry import keys_for
 from pipelines.canonical.resolve import apply_facts, resolve_columns
-from pipelines.canonical.rows import Reading, build_cells, missing_reading, read_row
+from pipelines.canonical.rows import LEADING, TRAILING, Reading, build_cells, missing_reading, padding_side, read_row
 from pipelines.canonical.splitting import block_sums, blocks_identity, row_sum_identity
-from pipelines.canonical.tokens import LABEL_TAIL, LinearText, Token, line_tokens, region_tokens
+from pipelines.canonical.tokens import (
+    LABEL_TAIL,
+    LinearText,
+    Token,
+    cell_index,
+    line_shape,
+    line_tokens,
+    region_tokens,
+    same_line,
+)
 from pipelines.documents.model import Row
 
 __all__ = ["Cell", "LinearText", "TableCells", "detect_template", "extract_cells", "extract_rows"]
@@ -85,17 +94,64 @@ def extract_rows(
         for spec in specs
         if not any(s is spec for s, _ in found)
     }
+    regions: list[tuple[RowSpec, list[Token], int]] = []
     for index, (spec, match) in enumerate(found):
         next_label = found[index + 1][1].start() if index + 1 < len(found) else end
         region_end = _next_boundary(linear, boundary, match.end(), next_label)
         tail = LABEL_TAIL.match(linear.values, match.end(), region_end)
         value_start = tail.end() if tail else match.end()
-        tokens = region_tokens(linear, value_start, region_end)
+        regions.append((spec, region_tokens(linear, value_start, region_end), value_start))
+    regions = [(spec, _align(linear, regions, spec, tokens, start), start) for spec, tokens, start in regions]
+    # 表二's narrower sub-tables pad after their values; 表三's labels span merged cells before them.
+    default = TRAILING if specs and specs[0].table == "t2" else LEADING
+    pad_first = padding_side([(tokens, len(spec.keys)) for spec, tokens, _ in regions], default)
+    for spec, tokens, _ in regions:
         is_t3 = spec.table == "t3"
         readings[spec.row] = read_row(
-            spec.row, spec.keys, tokens, linear, accept=row_sum_identity if is_t3 else None, relax=is_t3
+            spec.row,
+            spec.keys,
+            tokens,
+            linear,
+            accept=row_sum_identity if is_t3 else None,
+            relax=is_t3,
+            pad_first=pad_first,
         )
     return {spec.row: readings[spec.row] for spec in specs}
+
+
+def _align(
+    linear: LinearText,
+    regions: Sequence[tuple[RowSpec, list[Token], int]],
+    spec: RowSpec,
+    tokens: list[Token],
+    value_start: int,
+) -> list[Token]:
+    """The cells of a row with more cells than keys, taken where same-shaped rows of the table print theirs.
+
+    A row whose every key is printed shows in which cells of its line the values stand; another row of the
+    same shape (label in the same cell, same number of cells) has its values in the same cells, so its empty
+    cells outside them are padding and those inside are printed blanks (a blank 总计). Without such a row the
+    tokens are returned as they are and ``rows.trim_padding`` decides.
+    """
+    count = len(spec.keys)
+    if len(tokens) <= count or not same_line(linear, value_start, tokens):
+        return tokens
+    shape = line_shape(linear, value_start)
+    for other, other_tokens, other_start in regions:
+        printed = [t for t in other_tokens if t.parsed.status != numbers.BLANK]
+        if (
+            other is spec
+            or len(other.keys) != count
+            or len(printed) != count
+            or not same_line(linear, other_start, other_tokens)
+            or line_shape(linear, other_start) != shape
+        ):
+            continue
+        first = cell_index(linear, printed[0].offset)
+        cells = {cell_index(linear, t.offset): t for t in tokens}
+        if all(first + i in cells for i in range(count)):
+            return [cells[first + i] for i in range(count)]
+    return tokens
 
 
 def extract_t4(linear: LinearText, start: int, end: int) -> Reading:
@@ -106,11 +162,13 @@ def extract_t4(linear: LinearText, start: int, end: int) -> Reading:
     for line in line_tokens(linear, mark.end() if mark else start, end):
         if not any(t.is_number for t in line):
             continue
-        if len(line) != len(keys):
-            while line and line[-1].parsed.status == numbers.BLANK:
-                line.pop()
-            while line and line[0].parsed.status == numbers.BLANK:
-                line.pop(0)
+        # A full row keeps its blank cells (trimming padding only); a line holding part of the values
+        # (PDF and Markdown fragments) contributes its values without the empty cells around them.
+        exact = len(line) >= len(keys)
+        while line and line[0].parsed.status == numbers.BLANK and (not exact or len(line) > len(keys)):
+            line.pop(0)
+        while line and line[-1].parsed.status == numbers.BLANK and (not exact or len(line) > len(keys)):
+            line.pop()
         tokens.extend(line)
     width = len(layout.T4_COLUMNS)
     return read_row("t4", keys, tokens, linear, accept=blocks_identity(width), check=block_sums(width))

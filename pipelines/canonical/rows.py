@@ -17,7 +17,7 @@ from pipelines.canonical import numbers
 from pipelines.canonical.cells import Candidate, Cell
 from pipelines.canonical.numbers import interpret, is_money, may_be_negative
 from pipelines.canonical.splitting import Accept, Cut, Parts, agreed, row_sum_identity, split_segments, split_with_total
-from pipelines.canonical.tokens import LinearText, Token
+from pipelines.canonical.tokens import LinearText, Token, separate_cells
 
 #: A row whose own 总计 fits no cut is retried without that identity when it has at most this many cuts.
 MAX_RELAXED_CUTS = 500
@@ -59,6 +59,45 @@ def _prefix(keys: Sequence[str]) -> str:
     return keys[0].rsplit(".", 1)[0] if keys else "?"
 
 
+LEADING = "leading"
+TRAILING = "trailing"
+
+
+def trim_padding(tokens: list[Token], count: int, pad_first: str = LEADING) -> list[Token]:
+    """Drop empty cells at the ends of a row while it has more cells than keys.
+
+    A label spanning merged columns leaves empty cells before the values; a sub-table narrower than the
+    table's grid leaves empty cells after them. They are padding, not printed blanks — but only while there
+    are too many cells: a row of exactly ``count`` cells keeps its blank 总计.
+    """
+
+    def blank(token: Token) -> bool:
+        return token.parsed.status == numbers.BLANK
+
+    for side in (pad_first, TRAILING if pad_first == LEADING else LEADING):
+        while len(tokens) > count and tokens and blank(tokens[0] if side == LEADING else tokens[-1]):
+            tokens = tokens[1:] if side == LEADING else tokens[:-1]
+    return tokens
+
+
+def padding_side(rows: Sequence[tuple[list[Token], int]], default: str) -> str:
+    """Where a table's rows carry layout padding, learnt from rows whose blanks can only be padding.
+
+    ``rows`` are (tokens, number of keys). A row with more cells than keys and exactly as many printed values
+    as keys shows its padding; the side seen more often wins, ``default`` on a tie.
+    """
+    leading = trailing = 0
+    for tokens, count in rows:
+        printed = [t for t in tokens if t.parsed.status != numbers.BLANK]
+        if len(tokens) <= count or len(printed) != count:
+            continue
+        leading += tokens[0].parsed.status == numbers.BLANK
+        trailing += tokens[-1].parsed.status == numbers.BLANK
+    if leading != trailing:
+        return LEADING if leading > trailing else TRAILING
+    return default
+
+
 def read_row(
     row: str,
     keys: Sequence[str],
@@ -67,8 +106,12 @@ def read_row(
     accept: Accept | None,
     check: Accept | None = None,
     relax: bool = False,
+    pad_first: str = LEADING,
 ) -> Reading:
     """Map a row's tokens onto its keys, cutting run-together digits when there are too few tokens.
+
+    ``pad_first`` says which end of the row to drop empty cells from first when it has more cells than keys
+    (``padding_side`` learns it from the table's other rows).
 
     ``accept`` is the row's own identity (R3 / R4). With ``relax``, a row that no cut satisfies is retried
     without it (the report's 总计 may be wrong); the table's column rules may still pick the reading.
@@ -77,9 +120,7 @@ def read_row(
     count = len(keys)
     locator = linear.locator_at(tokens[0].offset) if tokens else None
     reading = Reading(row, keys, locator)
-    # A label spanning two merged columns leaves an empty cell before the values: padding, not a blank.
-    while len(tokens) > count and tokens[0].parsed.status == numbers.BLANK:
-        tokens = tokens[1:]
+    tokens = trim_padding(tokens, count, pad_first)
     if len(tokens) > count:
         extra = [t.parsed.raw for t in tokens[count:]]
         reading.errors.append(f"{_prefix(keys)}: {len(tokens)} values for {count} cells; ignored {extra}")
@@ -88,8 +129,12 @@ def read_row(
         reading.tokens = tokens
         return reading
 
+    structured = separate_cells(linear, tokens)
+    while tokens and tokens[-1].parsed.status == numbers.BLANK and not structured:
+        tokens = tokens[:-1]
     splittable = (
-        bool(tokens)
+        not structured
+        and bool(tokens)
         and all(t.splittable or not t.is_number for t in tokens)
         and any(t.is_number and len(t.segment.digits) > 1 for t in tokens)
     )

@@ -15,6 +15,7 @@ cells; each numeric token is then a ``Segment`` for ``splitting``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +88,49 @@ def _token(raw: str, offset: int) -> Token:
     return Token(parsed, offset, segment)
 
 
+def separate_cells(linear: LinearText, tokens: Sequence[Token]) -> bool:
+    """Whether the tokens stand in different table cells (a tab or line break between two of them).
+
+    Values from separate cells are one value each; only values run together inside one cell may be cut.
+    """
+    return any(
+        "\t" in linear.text[a.offset : b.offset] or "\n" in linear.text[a.offset : b.offset]
+        for a, b in itertools.pairwise(tokens)
+    )
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """Where a labelled row sits in its table line: the label's cell index and the line's cell count.
+
+    Rows of one table with the same shape put their values in the same cells, which tells layout padding
+    (empty cells of merged labels or of a wider grid) from printed blanks.
+    """
+
+    label_cell: int
+    width: int
+
+
+def line_shape(linear: LinearText, value_start: int) -> LineShape:
+    line_start = linear.text.rfind("\n", 0, value_start) + 1
+    line_end = linear.text.find("\n", value_start)
+    if line_end < 0:
+        line_end = len(linear.text)
+    return LineShape(
+        linear.text.count("\t", line_start, value_start), linear.text.count("\t", line_start, line_end) + 1
+    )
+
+
+def cell_index(linear: LinearText, offset: int) -> int:
+    """The index of the cell holding ``offset`` within its line."""
+    line_start = linear.text.rfind("\n", 0, offset) + 1
+    return linear.text.count("\t", line_start, offset)
+
+
+def same_line(linear: LinearText, start: int, tokens: Sequence[Token]) -> bool:
+    return all("\n" not in linear.text[start : t.offset] for t in tokens)
+
+
 def blank_token(offset: int) -> Token:
     return Token(ParsedValue(None, numbers.BLANK, ""), offset, Segment("", placeholder=numbers.BLANK))
 
@@ -132,7 +176,11 @@ def cell_tokens(cell: str, offset: int, anywhere: bool = False) -> list[Token]:
 
 
 def region_tokens(linear: LinearText, start: int, end: int) -> list[Token]:
-    """The value tokens of one labelled row: the label's own line (keeping blank cells), else later lines."""
+    """The value tokens of one labelled row: the label's own line (keeping blank cells), else later lines.
+
+    Blank cells are kept wherever they stand, the last one too (a blank 总计 is a printed blank); which of
+    them are layout padding is decided by ``rows.read_row``, which knows how many cells the row has.
+    """
     region = linear.values[start:end]
     lines = region.split("\n")
     first: list[Token] = []
@@ -143,8 +191,6 @@ def region_tokens(linear: LinearText, start: int, end: int) -> list[Token]:
         elif index > 0:
             first.append(blank_token(offset))
         offset += len(cell) + 1
-    while first and first[-1].parsed.status == numbers.BLANK:
-        first.pop()
     if any(t.parsed.status != numbers.BLANK for t in first) or len(lines) == 1:
         return first
     later: list[Token] = []
