@@ -18,6 +18,7 @@ half-written table.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -25,8 +26,12 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.identity.report import ReportFacts
 from pipelines.inbox import InboxFile
-from pipelines.parse import FAILED, ParsedReport
+from pipelines.parse import PARSED, PARTIAL, ParsedReport
+
+#: Documents that are reports with figures: the ones that get rows in ``reports`` and ``cells``.
+REPORT_STATUSES = frozenset({PARSED, PARTIAL})
 
 INBOX_SCHEMA: dict[str, pl.DataType] = {
     "path": pl.String(),
@@ -53,6 +58,18 @@ DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "cells_read": pl.Int32(),
     "parser_version": pl.String(),
 }
+_FACT_TYPES: dict[str, pl.DataType] = {
+    "str": pl.String(),
+    "str | None": pl.String(),
+    "date | None": pl.Date(),
+    "list[str]": pl.List(pl.String()),
+}
+#: The identity facts of a report (pipelines.identity.report.ReportFacts), one column each.
+FACT_SCHEMA: dict[str, pl.DataType] = {
+    f.name: _FACT_TYPES[str(f.type)]
+    for f in dataclasses.fields(ReportFacts)
+    if f.name not in ("problems", "doc_kind_evidence")
+}
 REPORT_SCHEMA: dict[str, pl.DataType] = {
     "report_id": pl.String(),
     "path": pl.String(),
@@ -64,6 +81,7 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "title": pl.String(),
     "errors": pl.List(pl.String()),
     "conflicts": pl.String(),
+    **FACT_SCHEMA,
 }
 CELL_SCHEMA: dict[str, pl.DataType] = {
     "report_id": pl.String(),
@@ -110,6 +128,12 @@ def document_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -
     return pl.DataFrame(rows, schema=DOCUMENT_SCHEMA)
 
 
+def _facts(report: ParsedReport) -> dict[str, object]:
+    if report.facts is None:
+        return {}
+    return {name: getattr(report.facts, name) for name in FACT_SCHEMA}
+
+
 def report_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
     rows = [
         {
@@ -123,9 +147,10 @@ def report_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> 
             "title": r.title,
             "errors": r.errors,
             "conflicts": json.dumps(r.conflicts, ensure_ascii=False) if r.conflicts else None,
+            **_facts(r),
         }
         for f, r in zip(files, reports, strict=True)
-        if r.status != FAILED and r.year is not None
+        if r.status in REPORT_STATUSES and r.year is not None
     ]
     return pl.DataFrame(rows, schema=REPORT_SCHEMA)
 
@@ -145,7 +170,7 @@ def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl
             "mapping_quality": getattr(cell, "mapping_quality", "exact"),
         }
         for f, r in zip(files, reports, strict=True)
-        if r.status != FAILED and r.year is not None
+        if r.status in REPORT_STATUSES and r.year is not None
         for cell in r.cells.values()
     ]
     return pl.DataFrame(rows, schema=CELL_SCHEMA)

@@ -19,12 +19,14 @@ from pipelines.canonical.identity import identify
 from pipelines.canonical.legacy import extract_legacy, is_legacy
 from pipelines.documents import UnreadableDocument, read_document
 from pipelines.documents.formats import detect_format, naming_mismatch
+from pipelines.identity.report import ReportFacts, describe_report
 from pipelines.inbox import InboxFile
 
 PARSED = "parsed"
 PARTIAL = "partial"
 FAILED = "failed"
 NEEDS_OCR = "needs_ocr"
+NOT_A_REPORT = "not_a_report"
 
 NO_TABLES = "no statistics tables of the 2019 or 2021 template found (表二 主动公开, 表三 依申请, 表四 复议诉讼)"
 
@@ -44,6 +46,8 @@ class ParsedReport:
     template: str | None = None
     title: str | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
+    #: Identity, period, dates and codes read from the document (None when it could not be read at all).
+    facts: ReportFacts | None = None
     #: Where the report contradicts itself (legacy narrative vs 统计表): both values, the table's kept.
     conflicts: list[dict[str, object]] = field(default_factory=list)
     parser_version: str = PARSER_VERSION
@@ -65,6 +69,7 @@ class ParsedReport:
             "title": self.title,
             "parser_version": self.parser_version,
             "conflicts": self.conflicts,
+            **(self.facts.to_json() if self.facts else {}),
         }
 
 
@@ -104,11 +109,16 @@ def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
 
     identity = identify(document.title_hint, (row.text for row in document.rows))
     report.issuer, report.year, report.title = identity.issuer, identity.year, identity.title
+    report.facts = describe_report(document, identity.issuer, identity.title)
     tables = extract_cells(document.rows)
     report.template = tables.template
     report.cells = tables.cells
     report.errors.extend(f"{source}: {error}" for error in tables.errors)
     if tables.template is None:
+        if report.facts.doc_kind == NOT_A_REPORT and report.facts.doc_kind_evidence:
+            report.status = NOT_A_REPORT
+            report.errors.append(f"{source}: not an annual report: {report.facts.doc_kind_reason}")
+            return report
         if not is_legacy(document.rows):
             report.errors.append(f"{source}: {NO_TABLES}")
             return report

@@ -1,9 +1,10 @@
--- active_disclosure: one row per report (issuer × year × document version) with the 表二 主动公开 figures
--- that analysts follow over time. Counts are decisions taken in the year (本年处理决定数量);
+-- active_disclosure: one row per issuer and year (the chosen version of its report, see reports.sql) with
+-- the 表二 主动公开 figures that analysts follow over time. Counts are decisions taken in the year (本年处理决定数量);
 -- admin_fees_wan_yuan is 行政事业性收费 income in 万元 and exists only on the 2021 template (v2019 counted
 -- fee items instead); normative_docs_issued is 本年制发件数 on v2021 and 本年新制作数量 (approximately the
 -- same measure) on v2019. Null means the report printed no number for that cell.
 select
+    reports.issuer_key,
     reports.issuer,
     reports.year,
     reports.template,
@@ -23,5 +24,6 @@ select
     ) as bigint) as rules_issued
 from reports
 left join cells on cells.report_id = reports.report_id
+where reports.is_chosen
 group by all
-order by reports.issuer, reports.year, reports.report_id
+order by reports.issuer_key, reports.year

@@ -1,5 +1,5 @@
--- requests: one row per report (issuer × year × document version) with its 表三 依申请公开 figures,
--- taken from the 总计 (all applicants) column.
+-- requests: one row per issuer and year (the chosen version of its report, see reports.sql) with its
+-- 表三 依申请公开 figures, taken from the 总计 (all applicants) column.
 -- received = 本年新收; carried_over_in = 上年结转; the outcome groups add up their sub-rows as printed
 -- (denied = 不予公开 1–8, unavailable = 无法提供 1–3, not_processed = 不予处理 1–5, other = 其他处理: the
 -- three v2021 sub-rows or the single v2019 row); processed = （七）总计 as printed (not recomputed);
@@ -27,6 +27,7 @@ with totals as (
 )
 
 select
+    reports.issuer_key,
     reports.issuer,
     reports.year,
     reports.template,
@@ -51,4 +52,5 @@ select
     totals.unprinted_cells
 from reports
 inner join totals on totals.report_id = reports.report_id
-order by reports.issuer, reports.year, reports.report_id
+where reports.is_chosen
+order by reports.issuer_key, reports.year

@@ -1,5 +1,5 @@
--- reviews_lawsuits: one row per report (issuer × year × document version) with its 表四: administrative
--- reviews (行政复议) and lawsuits (行政诉讼) about disclosure, by outcome.
+-- reviews_lawsuits: one row per issuer and year (the chosen version of its report, see reports.sql) with
+-- its 表四: administrative reviews (行政复议) and lawsuits (行政诉讼) about disclosure, by outcome.
 -- review_* = 行政复议; suit_direct_* = 未经复议直接起诉; suit_after_review_* = 复议后起诉; outcomes are
 -- upheld (结果维持), corrected (结果纠正), other (其他结果), pending (尚未审结) and total (总计, as printed).
 -- suits_total adds the two lawsuit blocks' printed totals (null if either is unprinted).
@@ -28,6 +28,7 @@ with blocks as (
 )
 
 select
+    reports.issuer_key,
     reports.issuer,
     reports.year,
     reports.template,
@@ -54,4 +55,5 @@ select
         as corrected_share
 from reports
 inner join blocks on blocks.report_id = reports.report_id
-order by reports.issuer, reports.year, reports.report_id
+where reports.is_chosen
+order by reports.issuer_key, reports.year

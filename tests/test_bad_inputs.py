@@ -15,26 +15,28 @@ from tests.conftest import SEED
 
 _RANDOM = random.Random(7)
 
-BAD_FILES: dict[str, tuple[bytes, str]] = {
-    "empty.txt": (b"", "empty file"),
-    "noise.pdf": (bytes(_RANDOM.randrange(256) for _ in range(4096)), "binary content"),
+BAD_FILES: dict[str, tuple[bytes, str, str]] = {
+    "empty.txt": (b"", "failed", "empty file"),
+    "noise.pdf": (bytes(_RANDOM.randrange(256) for _ in range(4096)), "failed", "binary content"),
+    "minutes.txt": ("会议纪要\n\n今天讨论了办公用品采购事宜。\n".encode(), "failed", "no statistics tables"),
     "letter.txt": (
         "关于2014年政府信息公开工作要点落实情况的函\n\n各部门：现将有关事项函告如下。\n".encode(),
-        "no statistics tables",
+        "not_a_report",
+        "a letter (函)",
     ),
-    "error-page.pdf": (b"<html><body>404 Not Found</body></html>", "its bytes are HTML"),
-    "scan.tiff": (b"II*\x00" + b"\x00" * 64, "unknown file type"),
-    "notes.odt": (b"PK\x03\x04" + b"\x00" * 64, "not a Word (.docx) document"),
+    "error-page.pdf": (b"<html><body>404 Not Found</body></html>", "failed", "its bytes are HTML"),
+    "scan.tiff": (b"II*\x00" + b"\x00" * 64, "failed", "unknown file type"),
+    "notes.odt": (b"PK\x03\x04" + b"\x00" * 64, "failed", "not a Word (.docx) document"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_file_fails_with_reason_naming_it(tmp_path: Path, name: str) -> None:
-    content, reason = BAD_FILES[name]
+    content, status, reason = BAD_FILES[name]
     path = tmp_path / name
     path.write_bytes(content)
     report = parse_file(path)
-    assert report.status == "failed"
+    assert report.status == status
     assert report.cells == {}
     assert any(name in error and reason in error for error in report.errors), report.errors
 
@@ -53,7 +55,7 @@ def test_zip_that_is_not_word(tmp_path: Path) -> None:
 def test_inbox_catalogues_every_file_and_never_modifies_them(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     (raw / "sub folder").mkdir(parents=True)
-    for name, (content, _) in BAD_FILES.items():
+    for name, (content, _, _) in BAD_FILES.items():
         (raw / name).write_bytes(content)
     (raw / "sub folder" / SEED.name).write_bytes(SEED.read_bytes())
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.rglob("*") if p.is_file()}
@@ -64,7 +66,7 @@ def test_inbox_catalogues_every_file_and_never_modifies_them(tmp_path: Path) -> 
     assert sorted(f.relative_path for f in files) == sorted([*BAD_FILES, f"sub folder/{SEED.name}"])
     outcome = {f.relative_path: r.status for f, r in zip(files, reports, strict=True)}
     assert outcome.pop(f"sub folder/{SEED.name}") == "parsed"
-    assert set(outcome.values()) == {"failed"}
+    assert outcome == {name: status for name, (_, status, _) in BAD_FILES.items()}
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.rglob("*") if p.is_file()}
     assert after == before
 

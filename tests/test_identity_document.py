@@ -255,7 +255,7 @@ TEMPLATE = [
 
 
 def test_letter_about_the_work_plan_is_not_a_report() -> None:
-    kind, reason = classify(LETTER, LETTER_TITLE)
+    kind, reason, _ = classify(LETTER, LETTER_TITLE)
     assert kind == "not_a_report"
     assert reason == "a letter (函) about the year's work plan (工作要点), not an annual report"
 
@@ -263,7 +263,7 @@ def test_letter_about_the_work_plan_is_not_a_report() -> None:
 def test_blank_template_is_not_a_report() -> None:
     assert classify(TEMPLATE, "政务公开年报模版").kind == "not_a_report"
     assert "template" in classify(TEMPLATE, "政务公开年报模版").reason
-    kind, reason = classify(TEMPLATE, None)  # no title: the placeholders give it away
+    kind, reason, _ = classify(TEMPLATE, None)  # no title: the placeholders give it away
     assert kind == "not_a_report" and "template" in reason
     assert classify([], "中华人民共和国政府信息公开工作年度报告格式").kind == "not_a_report"
 
@@ -279,7 +279,7 @@ def test_blank_template_is_not_a_report() -> None:
     ],
 )
 def test_other_documents_are_not_reports(title: str, word: str) -> None:
-    kind, reason = classify(["……"], title)
+    kind, reason, _ = classify(["……"], title)
     assert kind == "not_a_report"
     assert word in reason
 
@@ -308,7 +308,7 @@ def test_structure_decides_without_a_telling_title() -> None:
         "四、政府信息公开行政复议、行政诉讼情况",
         "五、存在的主要问题及改进情况",
     ]
-    kind, reason = classify(body, "德归镇2023年度报告")
+    kind, reason, _ = classify(body, "德归镇2023年度报告")
     assert kind == "annual_report" and "5 of the report's sections" in reason
     assert classify(body, None).kind == "annual_report"
     assert classify(["第一条 为了规范……", "第二条 ……"], None).kind == "not_a_report"

@@ -34,6 +34,8 @@ class ExtractedDocument:
     title_hint: str | None = None
     warnings: list[str] = field(default_factory=list)
     needs_ocr: bool = False
+    #: Facts the source states about itself outside the report body (a crawler's 标题 / 发布时间 / 发布机构).
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 class UnreadableDocument(Exception):

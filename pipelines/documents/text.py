@@ -13,27 +13,29 @@ from pathlib import Path
 from pipelines.documents.encoding import decode_text
 from pipelines.documents.model import ExtractedDocument, Row
 
-_CRAWL_TITLE = re.compile(r"^\s*标题\s*[:：]\s*(?P<title>.+?)\s*$")
+_CRAWL_FIELD = re.compile(r"^\s*(?P<key>[^:：\s]{1,8})\s*[:：]\s*(?P<value>.*?)\s*$")
 _CRAWL_BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 
 
 def read_text(source: str, text: str, fmt: str = "text") -> ExtractedDocument:
     lines = text.splitlines()
-    title_hint: str | None = None
+    metadata: dict[str, str] = {}
     start = 0
     for index, line in enumerate(lines[:40]):
-        match = _CRAWL_TITLE.match(line)
-        if match and title_hint is None:
-            title_hint = match.group("title")
         if _CRAWL_BODY_MARK.match(line):
             start = index + 1
+            for header_line in lines[:index]:
+                match = _CRAWL_FIELD.match(header_line)
+                if match and match.group("value"):
+                    metadata.setdefault(match.group("key"), match.group("value"))
             break
+    title_hint = metadata.get("标题")
     rows = [
         Row(cells=tuple(line.split("\t")), locator=f"line {number}")
         for number, line in enumerate(lines[start:], start=start + 1)
         if line.strip()
     ]
-    return ExtractedDocument(source=source, format=fmt, rows=rows, title_hint=title_hint)
+    return ExtractedDocument(source=source, format=fmt, rows=rows, title_hint=title_hint, metadata=metadata)
 
 
 def read_text_file(path: Path, data: bytes) -> ExtractedDocument:

@@ -383,6 +383,9 @@ class Classification(NamedTuple):
 
     kind: Kind
     reason: str
+    #: False when the verdict only rests on what is missing (no report title, no report sections) rather
+    #: than on evidence that the document is something else (a letter, a notice, a template).
+    evidence: bool = True
 
 
 _TITLE_JUNK = re.compile(r"[《》〈〉“”\"'‘’「」『』【】#]|^标题:")
@@ -463,6 +466,8 @@ def classify(lines: Sequence[str], title: str | None) -> Classification:
         return Classification("annual_report", f"{what} the text has {sections} of the report's sections")
     if name:
         return Classification(
-            "not_a_report", f"the title ({name}) names no disclosure report and the text has not the report's sections"
+            "not_a_report",
+            f"the title ({name}) names no disclosure report and the text has not the report's sections",
+            evidence=False,
         )
-    return Classification("not_a_report", "no title naming the report and not the report's sections")
+    return Classification("not_a_report", "no title naming the report and not the report's sections", evidence=False)
