@@ -160,15 +160,14 @@ def test_shanghai_reader_keeps_every_table3_value_row_in_template_order(shanghai
     document = read_markdown(shanghai.name, shanghai.read_text(encoding="utf-8"))
     start = next(i for i, row in enumerate(document.rows) if row.cells[0].startswith("表三"))
     end = next(i for i, row in enumerate(document.rows) if row.cells[0].startswith("三、政府信息公开行政"))
-    value_rows = []
+    value_rows: list[list[int | None]] = []
     for row in document.rows[start:end]:
-        values = [cell for cell in row.cells if cell.isdigit() or cell == ""]
         if len(row.cells) > 1 and sum(cell.isdigit() for cell in row.cells) >= 6:
-            value_rows.append([int(cell) if cell else None for cell in values])
+            value_rows.append([int(cell) if cell else None for cell in row.cells if cell.isdigit() or not cell])
     rows = list(dict.fromkeys(key.split(".")[1] for key in expected["cells"] if key.startswith("t3.")))
     assert len(value_rows) == len(rows) == 25
-    for row, values in zip(rows, value_rows, strict=True):
+    for row, numbers in zip(rows, value_rows, strict=True):
         wanted = [expected["cells"][f"t3.{row}.{column}"] for column in T3_COLUMNS]
         if row == "carried_forward_out":
             wanted[-1] = None  # printed blank; the expected file recovers it from a stray line
-        assert values[: len(wanted)] == wanted, row
+        assert numbers[: len(wanted)] == wanted, row
