@@ -104,6 +104,36 @@ def test_negative_number_line_is_not_taken_for_a_list_bullet() -> None:
     assert cells_of("- 首先\n-8\n") == [("首先",), ("-8",)]
 
 
+def test_html_table_inside_markdown_is_read_with_merged_cells_once() -> None:
+    """MinerU-style: a one-line ``<table>`` with colspan/rowspan, text before and after it on the line."""
+    text = (
+        "三、收到和处理政府信息公开申请情况\n"
+        '前文<table><tr><td colspan="3">（本列数据的勾稽关系为）</td><td colspan="7">申请人情况</td></tr>'
+        '<tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td>'
+        "<td>1</td><td></td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>"
+        '<tr><td colspan="2">（二）部分公开<br>（区分处理的）</td>'
+        "<td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr></table>后文\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    assert [(row.cells, row.locator) for row in read_markdown("t.md", text).rows] == [
+        (("三、收到和处理政府信息公开申请情况",), "line 1"),
+        (("前文",), "line 2"),
+        (("（本列数据的勾稽关系为）", "申请人情况"), "line 2"),
+        (("三、本年度办理结果", "（一）予以公开", "1", "", "0", "0", "0", "0", "1"), "line 2"),
+        (("（二）部分公开 （区分处理的）", "2", "0", "0", "0", "0", "0", "2"), "line 2"),
+        (("后文",), "line 2"),
+        (("四、政府信息公开行政复议、行政诉讼情况",), "line 3"),
+    ]
+
+
+def test_html_table_over_several_lines_and_nested_layout_table() -> None:
+    text = "<table>\n<tr><td><table><tr><td>规章</td><td>0</td></tr></table></td></tr>\n</table>\n正文\n"
+    assert [(row.cells, row.locator) for row in read_markdown("t.md", text).rows] == [
+        (("规章", "0"), "line 1"),
+        (("正文",), "line 4"),
+    ]
+
+
 def test_title_hint_is_the_first_heading_with_year_and_report() -> None:
     document = read_markdown("t.md", "# 目录\n## 某局2023年度政府信息公开工作年度报告\n")
     assert document.title_hint == "某局2023年度政府信息公开工作年度报告"

@@ -27,6 +27,7 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from docx import Document
@@ -36,6 +37,7 @@ from hypothesis import strategies as st
 from pipelines.canonical import numbers
 from pipelines.canonical.layout import T2_V2019, T2_V2021, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, RowSpec
 from pipelines.canonical.registry import keys_for, metric
+from pipelines.documents.formats import detect_format
 from pipelines.parse import ParsedReport, parse_file
 from pipelines.synth.render import (
     LAYOUTS,
@@ -313,10 +315,19 @@ def test_oracle_on_the_documented_real_examples() -> None:
 
 
 def parse_rendering(synth: Synth, layout: str, directory: Path) -> ParsedReport:
+    """Render ``synth`` in ``layout`` to a file under its real extension and parse it as the pipeline does.
+
+    ``markdown_html`` is parsed as Markdown whatever format detection says: detection currently sends a
+    ``.md`` file with ``<table`` in its head to the HTML reader (pinned by the xfail test
+    ``test_markdown_with_html_tables_is_detected_as_markdown``); these tests are about the readers.
+    """
     suffix = LAYOUTS[layout][1]
     path = directory / f"{synth.issuer}_{synth.year}_{layout}{suffix}"
     path.write_bytes(render(layout, synth.issuer, synth.year, synth.template, synth.cells))
-    return parse_file(path)
+    if layout != "markdown_html":
+        return parse_file(path)
+    with mock.patch("pipelines.parse.detect_format", return_value=("markdown", None)):
+        return parse_file(path)
 
 
 def same(expected: Value, actual: object) -> bool:
@@ -349,14 +360,21 @@ def assert_round_trip(synth: Synth, report: ParsedReport, ambiguous: AbstractSet
 SCALE = int(os.environ.get("XXGK_ROUNDTRIP_SCALE", "1"))
 EXAMPLES = {
     layout: count * SCALE
-    for layout, count in {"tab_text": 50, "run_together": 40, "markdown": 50, "html": 40, "docx": 15}.items()
+    for layout, count in {
+        "tab_text": 50,
+        "run_together": 40,
+        "markdown": 50,
+        "markdown_html": 30,
+        "html": 40,
+        "docx": 15,
+    }.items()
 }
 _SETTINGS = settings(
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-STRUCTURED = ["tab_text", "markdown", "html", "docx"]
+STRUCTURED = ["tab_text", "markdown", "markdown_html", "html", "docx"]
 
 
 @pytest.mark.parametrize("layout", STRUCTURED)
@@ -467,6 +485,13 @@ def test_known_canonical_bug_blank_first_value_before_span_padding(tmp_path: Pat
     path = tmp_path / "k1.txt"
     path.write_text(text, encoding="utf-8")
     assert row_values(parse_file(path), "t2.admin_fees") == [None, 0]
+
+
+@pytest.mark.xfail(reason="formats.py: <table in the head of a .md file routes it to the HTML reader", strict=False)
+def test_markdown_with_html_tables_is_detected_as_markdown() -> None:
+    """MinerU-style Markdown (HTML tables inside ``.md``) must reach the Markdown reader."""
+    head = "# 某局2023年度政府信息公开工作年度报告\n\n<table><tr><td>规章</td><td>0</td></tr></table>\n"
+    assert detect_format(Path("x.md"), head.encode("utf-8")) == ("markdown", None)
 
 
 # ------------------------------------------------------------------------------ renderer examples

@@ -16,6 +16,10 @@ Rules:
   the text reader, for tab-separated tables pasted into ``.md`` files).
 * Inline HTML (``<br>``, ``<span>``) becomes a space, entities are decoded, HTML comments are dropped
   (synthetic samples carry their marker in one), emphasis markers and backslash escapes are removed.
+* An HTML ``<table>`` block (PDF→Markdown converters such as MinerU write tables with merged cells that
+  way, often all on one line) is read like a table of a web page, by the HTML reader's ``table_rows``:
+  one row per ``<tr>``, a ``colspan`` cell once, ``rowspan`` group labels not repeated. Its rows get the
+  locator of the line the block starts on.
 
 ``title_hint`` is the first heading that contains 年 and 报告. PDF extractions usually have no heading: the
 title is the first lines of the text, wrapped (``2024 年上海市科委政府信息公开工作`` / ``年度报告``); then
@@ -27,6 +31,8 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+
+from lxml import etree
 
 from pipelines.documents.encoding import decode_text
 from pipelines.documents.model import ExtractedDocument, Row
@@ -43,6 +49,8 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~)")
 _ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 
 #: A title candidate: a year, then 报告 or 年报 at the end (``…年度报告``, ``…工作年报``).
 _TITLE_LIKE = re.compile(r"(?:19|20)\d{2}\s*年.*(?:报\s*告|年\s*报)\s*$")
@@ -109,6 +117,32 @@ def title_from_lines(lines: list[str]) -> str | None:
     return None
 
 
+def _html_block_end(lines: list[str], start: int) -> int:
+    """Index of the line where the ``<table>`` opened on line ``start`` (and any nested in it) closes."""
+    depth = 0
+    for index in range(start, len(lines)):
+        depth += len(_TABLE_OPEN.findall(lines[index])) - len(_TABLE_CLOSE.findall(lines[index]))
+        if depth <= 0:
+            return index
+    return len(lines) - 1
+
+
+def html_table_rows(block: str, locator: str) -> list[Row]:
+    """Rows of the HTML tables in ``block`` (innermost tables; an outer layout table adds nothing)."""
+    from pipelines.documents.html import table_rows  # the page reader's merged-cell rules, loaded on demand
+
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+    root = etree.fromstring(block.encode("utf-8"), parser=parser)
+    if root is None:
+        return []
+    rows: list[Row] = []
+    for table in root.iter("table"):
+        if any(True for _ in table.iterdescendants("table")):
+            continue
+        rows.extend(Row(cells=tuple(texts), locator=locator) for _number, texts in table_rows(table))
+    return rows
+
+
 def read_markdown(source: str, text: str) -> ExtractedDocument:
     """Rows of a Markdown document, in file order; see the module docstring for the rules."""
     text = _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
@@ -117,20 +151,36 @@ def read_markdown(source: str, text: str) -> ExtractedDocument:
     headings: list[str] = []
     prose: list[str] = []
     in_table = False
+    html_until = -1
     for index, raw_line in enumerate(lines):
         number = index + 1
+        if index <= html_until:
+            continue
         line = raw_line.rstrip()
         stripped = line.strip()
         if not stripped or _FENCE.match(line):
             in_table = False
             continue
+        opening = _TABLE_OPEN.search(line)
+        if opening:
+            in_table = False
+            html_until = _html_block_end(lines, index)
+            block = "\n".join(lines[index : html_until + 1])
+            closing = list(_TABLE_CLOSE.finditer(block))
+            close_at = closing[-1].end() if closing else len(block)
+            before, after = _inline(line[: opening.start()]), _inline(block[close_at:])
+            if before:
+                rows.append(Row(cells=(before,), locator=f"line {number}"))
+                prose.append(before)
+            rows.extend(html_table_rows(block[opening.start() : close_at], f"line {number}"))
+            if after:
+                rows.append(Row(cells=(after,), locator=f"line {html_until + 1}"))
+            continue
         if is_separator_row(line):
             in_table = True
             continue
         next_line = lines[index + 1] if index + 1 < len(lines) else ""
-        table_row = stripped.startswith("|") or (
-            _has_pipe(stripped) and (in_table or is_separator_row(next_line))
-        )
+        table_row = stripped.startswith("|") or (_has_pipe(stripped) and (in_table or is_separator_row(next_line)))
         if table_row:
             in_table = True
             cells = tuple(_inline(cell) for cell in split_pipe_row(line))

@@ -10,6 +10,7 @@ cell the report leaves blank. Output: the report as
   body on one line with every table cell concatenated without a separator (``规章000行政规范性文件6233440``);
   a blank cell cannot be seen there, so ``None`` is refused;
 * ``render_markdown`` — headings and GitHub pipe tables (merged cells as empty cells, no spans in Markdown);
+  ``render_markdown_html_tables`` — the same with one-line HTML tables, as PDF→Markdown converters write;
 * ``render_html`` — a page with real ``<table>`` markup, ``colspan``/``rowspan`` as in the national template;
 * ``render_docx`` — a Word document with merged cells (``gridSpan`` / ``vMerge``), bytes.
 
@@ -372,8 +373,14 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def render_markdown(issuer: str, year: int, template: str, cells: Mapping[str, Value]) -> str:
-    """Markdown: ``#`` headings and pipe tables (first grid row as header; merged cells as empty cells)."""
+def render_markdown(
+    issuer: str, year: int, template: str, cells: Mapping[str, Value], html_tables: bool = False
+) -> str:
+    """Markdown: ``#`` headings and pipe tables (first grid row as header; merged cells as empty cells).
+
+    ``html_tables``: tables as one-line HTML ``<table>`` blocks with ``colspan``/``rowspan`` instead, the
+    way PDF→Markdown converters such as MinerU write tables with merged cells.
+    """
     lines: list[str] = []
     for block in build_report(issuer, year, template, cells):
         if block.kind == "title":
@@ -382,6 +389,8 @@ def render_markdown(issuer: str, year: int, template: str, cells: Mapping[str, V
             lines += [f"{'#' * block.level} {block.text}", ""]
         elif block.kind == "paragraph":
             lines += [block.text, ""]
+        elif block.table is not None and html_tables:
+            lines += [_html_table(block.table, compact=True), ""]
         elif block.table is not None:
             rows = grid(block.table)
             for index, row in enumerate(rows):
@@ -390,6 +399,29 @@ def render_markdown(issuer: str, year: int, template: str, cells: Mapping[str, V
                     lines.append("|" + "---|" * len(row))
             lines.append("")
     return "\n".join(lines)
+
+
+def render_markdown_html_tables(issuer: str, year: int, template: str, cells: Mapping[str, Value]) -> str:
+    """Markdown with HTML tables (MinerU style); see ``render_markdown``."""
+    return render_markdown(issuer, year, template, cells, html_tables=True)
+
+
+def _html_table(table: Table, compact: bool = False) -> str:
+    """``<table>`` markup with the template's spans; ``compact`` puts it on one line."""
+    rows = []
+    for row in table.rows:
+        tds = []
+        for cell in row:
+            spans = ""
+            if cell.colspan > 1:
+                spans += f' colspan="{cell.colspan}"'
+            if cell.rowspan > 1:
+                spans += f' rowspan="{cell.rowspan}"'
+            tds.append(f"<td{spans}>{html.escape(cell.text)}</td>")
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    if compact:
+        return "<table>" + "".join(rows) + "</table>"
+    return "\n".join(['<table border="1" cellspacing="0" cellpadding="2">', *rows, "</table>"])
 
 
 def render_html(issuer: str, year: int, template: str, cells: Mapping[str, Value]) -> str:
@@ -414,18 +446,7 @@ def render_html(issuer: str, year: int, template: str, cells: Mapping[str, Value
         elif block.kind == "paragraph":
             parts.append(f"<p>{html.escape(block.text)}</p>")
         elif block.table is not None:
-            parts.append('<table border="1" cellspacing="0" cellpadding="2">')
-            for row in block.table.rows:
-                tds = []
-                for cell in row:
-                    spans = ""
-                    if cell.colspan > 1:
-                        spans += f' colspan="{cell.colspan}"'
-                    if cell.rowspan > 1:
-                        spans += f' rowspan="{cell.rowspan}"'
-                    tds.append(f"<td{spans}>{html.escape(cell.text)}</td>")
-                parts.append("<tr>" + "".join(tds) + "</tr>")
-            parts.append("</table>")
+            parts.append(_html_table(block.table))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -469,6 +490,7 @@ LAYOUTS: dict[str, tuple[Renderer, str]] = {
     "tab_text": (render_tab_text, ".txt"),
     "run_together": (render_run_together_text, ".txt"),
     "markdown": (render_markdown, ".md"),
+    "markdown_html": (render_markdown_html_tables, ".md"),
     "html": (render_html, ".html"),
     "docx": (render_docx, ".docx"),
 }
