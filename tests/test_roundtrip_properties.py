@@ -31,7 +31,7 @@ from unittest import mock
 
 import pytest
 from docx import Document
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.canonical import numbers
@@ -119,12 +119,10 @@ def free_keys(template: str) -> tuple[str, ...]:
 
 
 @st.composite
-def synth_reports(draw: st.DrawFn, layout: str, blanks: str = "interior") -> Synth:
+def synth_reports(draw: st.DrawFn, layout: str, blanks: str = "anywhere") -> Synth:
     """A consistent report: most cells zero, a few drawn nonzero, totals derived; blanks where showable.
 
-    ``blanks``: ``"anywhere"``, ``"interior"`` (never the first or last value cell of a row: known
-    canonical bug K1, see ``test_known_canonical_bug_*`` below) or ``"none"``. Run-together text never
-    has blanks.
+    ``blanks``: ``"anywhere"`` or ``"none"``. Run-together text never has blanks (they cannot be seen).
     Drawing only the nonzero cells keeps hypothesis fast (a few dozen draws, not two hundred) and makes
     failures shrink to the few cells that matter.
     """
@@ -162,27 +160,13 @@ def synth_reports(draw: st.DrawFn, layout: str, blanks: str = "interior") -> Syn
         cells[f"t4.{block}.total"] = sum(_int(cells[f"t4.{block}.{c}"]) for c in T4_COLUMNS[:-1])
 
     if not run_together and blanks != "none":
-        allowed = keys_for(template) if blanks == "anywhere" else interior_keys(template)
-        for key in draw(st.sets(st.sampled_from(allowed), max_size=12)):
+        for key in draw(st.sets(st.sampled_from(keys_for(template)), max_size=12)):
             cells[key] = None
     return Synth(issuer, year, template, cells)
 
 
 def _int(value: Value) -> int:
     return 0 if value is None else int(value)
-
-
-@functools.cache
-def interior_keys(template: str) -> tuple[str, ...]:
-    """Keys that are neither the first nor the last value cell of a printed row with several values."""
-    rows: dict[str, list[str]] = {}
-    for key in keys_for(template):
-        row = "t4" if key.startswith("t4.") else key.rsplit(".", 1)[0]
-        rows.setdefault(row, []).append(key)
-    for spec in T2_V2021 if template == "v2021" else T2_V2019:
-        rows[f"t2.{spec.row}"] = list(spec.keys)  # printed order, not metrics.csv order
-    edges = {key for keys in rows.values() if len(keys) > 1 for key in (keys[0], keys[-1])}
-    return tuple(key for key in keys_for(template) if key not in edges)
 
 
 # ------------------------------------------------------------------------------- run-together oracle
@@ -379,7 +363,7 @@ STRUCTURED = ["tab_text", "markdown", "markdown_html", "html", "docx"]
 
 @pytest.mark.parametrize("layout", STRUCTURED)
 def test_structured_layouts_round_trip_exactly(layout: str, tmp_path: Path) -> None:
-    """Every cell, blank or not (blanks anywhere but at a row's edge: K1), issuer, year, template."""
+    """Every cell, blank or not (Shanghai 2019 left most 总计 cells blank), issuer, year, template."""
 
     @settings(_SETTINGS, max_examples=EXAMPLES[layout])
     @given(synth=synth_reports(layout))
@@ -396,27 +380,9 @@ def test_run_together_text_round_trips_or_reports_ambiguity(synth: Synth, tmp_pa
     assert_round_trip(synth, report, inherently_ambiguous_keys(synth))
 
 
-@pytest.mark.xfail(reason="canonical bug K1: a blank cell at a row's edge gives wrong numbers", strict=False)
-@pytest.mark.parametrize("layout", STRUCTURED)
-def test_structured_layouts_round_trip_with_blanks_anywhere(layout: str, tmp_path: Path) -> None:
-    """The full property, blank 总计 cells included (Shanghai 2019 left most 总计 cells blank).
-
-    Stops at the first failing example (no shrinking) while K1 stands; the minimal reproducers are the
-    ``test_known_canonical_bug_*`` tests below.
-    """
-
-    @settings(_SETTINGS, max_examples=EXAMPLES[layout] // 2, phases=[Phase.generate])
-    @given(synth=synth_reports(layout, blanks="anywhere"))
-    def check(synth: Synth) -> None:
-        assert_round_trip(synth, parse_rendering(synth, layout, tmp_path))
-
-    check()
-
-
-# ------------------------------------------------------------------ known canonical-layer bugs (K1)
-# Minimal reproducers on the seed report (pipelines/canonical is another engineer's; not edited here).
-# When the canonical layer reads them right they show as XPASS: then drop the markers, and the
-# "interior" restriction of the main property test.
+# ----------------------------------------------------------------- regressions: canonical bug K1
+# Minimal reproducers of K1 (blank cell at a row's edge read as padding: values shifted, or explicit cells
+# re-split as run-together digits), found by the properties above and fixed in pipelines/canonical.
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "德归镇人民政府_2023.txt"
 
@@ -438,8 +404,7 @@ def row_values(report: ParsedReport, row: str) -> list[Value]:
     return values
 
 
-@pytest.mark.xfail(reason="canonical bug K1: blank 总计 → row re-split as run-together digits", strict=False)
-def test_known_canonical_bug_blank_total_is_resplit(tmp_path: Path) -> None:
+def test_k1_blank_total_is_resplit(tmp_path: Path) -> None:
     report = parse_seed_with(
         tmp_path,
         "\t\t5. 属于三类内部事务信息\t0\t0\t0\t0\t0\t0\t0",
@@ -448,8 +413,7 @@ def test_known_canonical_bug_blank_total_is_resplit(tmp_path: Path) -> None:
     assert row_values(report, "t3.denied_internal_affairs") == [9, 0, 10, 0, 0, 0, None]
 
 
-@pytest.mark.xfail(reason="canonical bug K1: blank 总计 after a padded label → values shift", strict=False)
-def test_known_canonical_bug_blank_total_after_padded_label_shifts(tmp_path: Path) -> None:
+def test_k1_blank_total_after_padded_label_shifts(tmp_path: Path) -> None:
     report = parse_seed_with(
         tmp_path,
         "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0",
@@ -458,14 +422,12 @@ def test_known_canonical_bug_blank_total_after_padded_label_shifts(tmp_path: Pat
     assert row_values(report, "t3.new_received") == [3, 0, 0, 0, 0, 0, None]
 
 
-@pytest.mark.xfail(reason="canonical bug K1: blank last 表二 cell → row re-split as digits", strict=False)
-def test_known_canonical_bug_blank_last_table2_cell_is_resplit(tmp_path: Path) -> None:
+def test_k1_blank_last_table2_cell_is_resplit(tmp_path: Path) -> None:
     report = parse_seed_with(tmp_path, "规章\t0\t0\t0", "规章\t12\t0\t")
     assert row_values(report, "t2.rules") == [12, 0, None]
 
 
-@pytest.mark.xfail(reason="canonical bug K1: blank first value after a padded label → values shift", strict=False)
-def test_known_canonical_bug_blank_first_value_after_padded_label(tmp_path: Path) -> None:
+def test_k1_blank_first_value_after_padded_label(tmp_path: Path) -> None:
     """The seed pads row 一's label with one empty cell; here 自然人 is blank too (row adds up: 3 = 3)."""
     report = parse_seed_with(
         tmp_path,
@@ -475,8 +437,7 @@ def test_known_canonical_bug_blank_first_value_after_padded_label(tmp_path: Path
     assert row_values(report, "t3.new_received") == [None, 3, 0, 0, 0, 0, 3]
 
 
-@pytest.mark.xfail(reason="canonical bug K1: blank first value before span padding → values shift", strict=False)
-def test_known_canonical_bug_blank_first_value_before_span_padding(tmp_path: Path) -> None:
+def test_k1_blank_first_value_before_span_padding(tmp_path: Path) -> None:
     """v2019 表二 (八): ``行政事业性收费 | (blank) | 0 (spanning two columns)`` in tab-separated text."""
     cells = zero_cells("v2019")
     cells["t2.admin_fees.items_prev_year"] = None
