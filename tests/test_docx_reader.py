@@ -65,9 +65,7 @@ def test_vertical_merge_continuation_cells_are_empty() -> None:
     table = document.add_table(rows=3, cols=3)
     group = table.cell(0, 0).merge(table.cell(2, 0))
     group.text = "（三）不予公开"
-    for row, (label, value) in enumerate(
-        (("1.属于国家秘密", "0"), ("2.其他法律行政法规禁止公开", "3"), ("3.x", ""))
-    ):
+    for row, (label, value) in enumerate((("1.属于国家秘密", "0"), ("2.其他法律行政法规禁止公开", "3"), ("3.x", ""))):
         table.cell(row, 1).text = label
         table.cell(row, 2).text = value
     assert [cells for cells, _ in rows_of(document)] == [
@@ -142,19 +140,14 @@ def test_content_controls_and_tracked_deletions() -> None:
     document = Document()
     body = document.element.body
     sdt = parse_xml(
-        f"<w:sdt {nsdecls('w')}><w:sdtContent>"
-        "<w:p><w:r><w:t>控件内段落</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>控件内段落</w:t></w:r></w:p></w:sdtContent></w:sdt>"
     )
     body.insert(0, sdt)
     paragraph = document.add_paragraph("保留")
     paragraph._p.append(
-        parse_xml(
-            f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>'
-        )
+        parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>')
     )
-    paragraph._p.append(
-        parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>插入</w:t></w:r></w:ins>')
-    )
+    paragraph._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>插入</w:t></w:r></w:ins>'))
     assert [cells for cells, _ in rows_of(document)] == [("控件内段落",), ("保留插入",)]
 
 
@@ -162,10 +155,7 @@ def test_title_hint_from_a_title_split_over_two_paragraphs() -> None:
     document = Document()
     document.add_paragraph("上海市科学技术委员会")
     document.add_paragraph("2024年政府信息公开工作年度报告")
-    assert (
-        read_docx("t.docx", to_bytes(document)).title_hint
-        == "上海市科学技术委员会2024年政府信息公开工作年度报告"
-    )
+    assert read_docx("t.docx", to_bytes(document)).title_hint == "上海市科学技术委员会2024年政府信息公开工作年度报告"
 
 
 def test_title_hint_falls_back_to_the_core_title() -> None:
@@ -173,6 +163,18 @@ def test_title_hint_falls_back_to_the_core_title() -> None:
     document.core_properties.title = "某局2023年度政府信息公开工作年度报告"
     document.add_paragraph("一、总体情况")
     assert read_docx("t.docx", to_bytes(document)).title_hint == "某局2023年度政府信息公开工作年度报告"
+
+
+def test_core_properties_are_kept_as_metadata() -> None:
+    document = Document()
+    document.core_properties.author = "县政府办"
+    document.core_properties.comments = "合成样本 synthetic sample"
+    document.add_paragraph("正文")
+    metadata = read_docx("t.docx", to_bytes(document)).metadata
+    assert metadata["docx.author"] == "县政府办"
+    assert metadata["docx.comments"] == "合成样本 synthetic sample"
+    assert "docx.created" in metadata  # python-docx's default template sets dates
+    assert all(key.startswith("docx.") for key in metadata)
 
 
 def test_corrupt_zip_is_unreadable() -> None:

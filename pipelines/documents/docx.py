@@ -28,6 +28,9 @@ Merged cells:
 * ``w:gridBefore`` (a row starting late) gives leading empty cells, so value columns keep their position;
   legacy ``w:hMerge`` continuation cells are skipped like spanned grid columns.
 
+``metadata``: the core properties that are set (``docx.title``, ``docx.author``, ``docx.created`` …);
+``title_hint``: a title wrapped over the first short paragraphs, else the core title if it reads as one.
+
 Safety: a .docx is a ZIP archive. Before python-docx inflates anything, every member's declared uncompressed
 size is checked (``zipfile`` never inflates a member beyond its declared size), so a zip bomb is refused
 with a reason instead of exhausting memory. python-docx parses XML without resolving entities.
@@ -39,9 +42,11 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -90,9 +95,7 @@ def _check_archive(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
-        raise UnreadableDocument(
-            f"not a readable Word (.docx) file: corrupt ZIP archive ({error})"
-        ) from error
+        raise UnreadableDocument(f"not a readable Word (.docx) file: corrupt ZIP archive ({error})") from error
     document = next((info for info in infos if info.filename == "word/document.xml"), None)
     if document is None:
         raise UnreadableDocument("not a Word (.docx) file: the archive has no word/document.xml")
@@ -104,8 +107,7 @@ def _check_archive(data: bytes) -> None:
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
         raise UnreadableDocument(
-            f"refused: the archive would inflate to {total:,} bytes "
-            f"(limit {MAX_TOTAL_BYTES:,}); possible zip bomb"
+            f"refused: the archive would inflate to {total:,} bytes (limit {MAX_TOTAL_BYTES:,}); possible zip bomb"
         )
 
 
@@ -200,9 +202,7 @@ def read_docx(source: str, data: bytes) -> ExtractedDocument:
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds on damaged packages; all mean "unreadable"
-        raise UnreadableDocument(
-            f"not a readable Word (.docx) file: {type(error).__name__}: {error}"
-        ) from error
+        raise UnreadableDocument(f"not a readable Word (.docx) file: {type(error).__name__}: {error}") from error
     rows: list[Row] = []
     paragraph_texts: list[str] = []
     paragraph_number = 0
@@ -218,11 +218,36 @@ def read_docx(source: str, data: bytes) -> ExtractedDocument:
         if any(cells):
             rows.append(Row(cells=cells, locator=f"paragraph {paragraph_number}"))
             paragraph_texts.append(" ".join(cell for cell in cells if cell))
+    metadata = core_properties(document)
     title_hint = title_from_lines(paragraph_texts)
     if title_hint is None:
-        core_title = (document.core_properties.title or "").strip()
+        core_title = metadata.get("docx.title", "")
         title_hint = core_title if "年" in core_title and "报告" in core_title else None
-    return ExtractedDocument(source=source, format="docx", rows=rows, title_hint=title_hint)
+    return ExtractedDocument(source=source, format="docx", rows=rows, title_hint=title_hint, metadata=metadata)
+
+
+#: Core properties kept as metadata. Dates are the file's own (creation / last save), never the portal's
+#: publication date, hence neutral ``docx.*`` keys rather than the crawler's ``发布时间``.
+_CORE_PROPERTIES = (
+    "title", "subject", "author", "last_modified_by", "created", "modified", "comments", "keywords", "category",
+)  # fmt: skip
+
+
+def core_properties(document: DocumentObject) -> dict[str, str]:
+    """The package's core properties (``docProps/core.xml``) that are set, as ``docx.<name>`` strings."""
+    properties = document.core_properties
+    metadata: dict[str, str] = {}
+    for name in _CORE_PROPERTIES:
+        try:
+            value = getattr(properties, name)
+        except (ValueError, TypeError):  # malformed dates in core.xml
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        text = str(value).strip() if value is not None else ""
+        if text:
+            metadata[f"docx.{name}"] = text
+    return metadata
 
 
 def read_docx_file(path: Path, data: bytes) -> ExtractedDocument:
