@@ -7,7 +7,7 @@ from pipelines.canonical.extract import TableCells, extract_cells
 from pipelines.documents.model import Row
 from pipelines.documents.text import read_text
 from tests.conftest import SEED
-from tests.test_canonical_splitting import TAIL, crawled_report, values
+from tests.test_canonical_splitting import T3_LABELS_V2021, TAIL, crawled_report, values
 
 
 def replace(rows: list[Row], old: str, new: str) -> list[Row]:
@@ -274,3 +274,41 @@ def test_blank_first_value_after_a_label_spanning_two_cells() -> None:
 def test_blank_last_cell_of_a_table_two_row() -> None:
     tables = seed_with("规章\t0\t0\t0", "规章\t12\t0\t")
     assert [tables.cells[f"t2.rules.{c}"].value for c in ("issued", "repealed", "in_force")] == [12, 0, None]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 表三 whose value rows have come apart from their labels (PDF→Markdown, 上海市科委 2024).
+
+T3_PREFIX = [
+    "三、收到和处理政府信息公开申请情况",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+]
+
+
+def detached_t3(swap: bool = False) -> TableCells:
+    """Rows 2.其他法律… and 5.内部事务… print their values alone, their labels float after them."""
+    lines = [*TABBED_T2, *T3_PREFIX]
+    for row, label in T3_LABELS_V2021:
+        value = (
+            "1|0|0|0|0|0|1" if row in {"denied_internal_affairs", "new_received", "total_processed"} else "0|" * 6 + "0"
+        )
+        if row in {"denied_law_prohibited", "denied_internal_affairs"}:
+            lines += [value, label]  # value row first, its label text loose after it
+        else:
+            lines.append(f"{label}|{value}")
+    if swap:  # a labelled row out of template order: positions cannot be trusted
+        lines[-1], lines[-2] = lines[-2], lines[-1]
+    return tabbed(lines)
+
+
+def test_value_rows_without_labels_are_assigned_by_position() -> None:
+    tables = detached_t3()
+    assert values(tables, "denied_law_prohibited") == [0] * 7
+    assert values(tables, "denied_internal_affairs") == [1, 0, 0, 0, 0, 0, 1]
+    assert values(tables, "denied_process_info") == [0] * 7
+    assert "assigned by its position" in (tables.cells["t3.denied_internal_affairs.total"].note or "")
+
+
+def test_position_is_not_used_when_a_labelled_row_is_out_of_place() -> None:
+    tables = detached_t3(swap=True)
+    assert "assigned by its position" not in (tables.cells["t3.denied_internal_affairs.total"].note or "")

@@ -21,6 +21,7 @@ from pipelines.canonical import layout, numbers
 from pipelines.canonical.cells import Cell
 from pipelines.canonical.layout import RowSpec
 from pipelines.canonical.narrative import read_facts
+from pipelines.canonical.positional import read_by_position
 from pipelines.canonical.regions import Regions, find_regions
 from pipelines.canonical.regions import detect_template as _detect_in_regions
 from pipelines.canonical.registry import keys_for
@@ -204,7 +205,9 @@ def extract_cells(rows: Sequence[Row]) -> TableCells:
         t2 = extract_rows(linear, t2_specs, *regions.t2, boundary=layout.T2_BOUNDARY, any_order=True)
         errors.extend(f"t2: row '{r.row}' not found" for r in t2.values() if not r.found)
     if regions.t3 is not None:
-        t3 = extract_rows(linear, t3_specs, *regions.t3, boundary=layout.T3_BOUNDARY)
+        t3 = read_by_position(linear, t3_specs, *regions.t3) or extract_rows(
+            linear, t3_specs, *regions.t3, boundary=layout.T3_BOUNDARY
+        )
         errors.extend(f"t3: row '{r.row}' not found" for r in t3.values() if not r.found)
         errors.extend(resolve_columns(t3, template))
     if regions.t4 is not None:

@@ -199,7 +199,7 @@ def build_cells(reading: Reading, linear: LinearText) -> tuple[dict[str, Cell], 
                 parsed.status,
                 parsed.raw,
                 linear.locator_at(token.offset),
-                _note(meaning.notes),
+                _note([*reading.notes, *meaning.notes]),
                 unit_raw=parsed.unit,
             )
         for key in keys[len(reading.tokens) :]:
