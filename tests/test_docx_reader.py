@@ -6,6 +6,7 @@ does not write: ``gridBefore``, legacy ``hMerge``, content controls, tracked del
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from pathlib import Path
@@ -15,6 +16,8 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.documents import docx as docx_reader
 from pipelines.documents.docx import read_docx, read_docx_file
@@ -26,6 +29,19 @@ def to_bytes(document: DocumentObject) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _sample() -> bytes:
+    document = Document()
+    document.add_paragraph("某局2023年度政府信息公开工作年度报告")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "第二十条第（一）项"
+    table.cell(1, 0).text = "规章"
+    table.cell(1, 1).text = "0"
+    return to_bytes(document)
+
+
+SAMPLE = _sample()
 
 
 def rows_of(document: DocumentObject) -> list[tuple[tuple[str, ...], str]]:
@@ -219,6 +235,24 @@ def test_total_size_limit_covers_every_part(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(docx_reader, "MAX_TOTAL_BYTES", 1000)
     with pytest.raises(UnreadableDocument, match="zip bomb"):
         read_docx("t.docx", to_bytes(document))
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.data())
+def test_damaged_archives_are_unreadable_never_a_crash(data: st.DataObject) -> None:
+    """Flip, cut or splice bytes of a real .docx: the reader returns rows or raises UnreadableDocument."""
+    original = bytearray(SAMPLE)
+    damage = data.draw(st.sampled_from(["flip", "truncate", "splice"]))
+    if damage == "flip":
+        for position in data.draw(st.lists(st.integers(0, len(original) - 1), min_size=1, max_size=8)):
+            original[position] ^= 0xFF
+    elif damage == "truncate":
+        del original[data.draw(st.integers(0, len(original) - 1)) :]
+    else:
+        position = data.draw(st.integers(0, len(original)))
+        original[position:position] = data.draw(st.binary(max_size=64))
+    with contextlib.suppress(UnreadableDocument):
+        read_docx("t.docx", bytes(original))
 
 
 def test_registered_reader_and_parse_file_on_a_corrupt_docx(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.canonical.layout import T3_COLUMNS
 from pipelines.documents import read_document
@@ -134,6 +136,11 @@ def test_html_table_over_several_lines_and_nested_layout_table() -> None:
     ]
 
 
+def test_unclosed_html_table_runs_to_the_end_without_losing_text() -> None:
+    rows = read_markdown("t.md", "<table><tr><td>规章</td><td>7</td>\n<tr><td>行政许可</td><td>8\n").rows
+    assert [row.cells for row in rows] == [("规章", "7"), ("行政许可", "8")]
+
+
 def test_title_hint_is_the_first_heading_with_year_and_report() -> None:
     document = read_markdown("t.md", "# 目录\n## 某局2023年度政府信息公开工作年度报告\n")
     assert document.title_hint == "某局2023年度政府信息公开工作年度报告"
@@ -158,6 +165,24 @@ def test_registry_reads_markdown_bytes_in_gb18030() -> None:
     document = read_document(Path("x.md"), "markdown", data)
     assert document.format == "markdown"
     assert document.rows[0].cells == ("规章", "1")
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("|\\-:#*_<>/ \t\n表规章01２<br>tableTD&;!—"), max_size=40)
+        | st.sampled_from(["<table>", "</table>", "<tr><td>", "|---|", "<!--", "-->", "# 2023年报告"]),
+        max_size=30,
+    ).map("".join)
+)
+def test_reader_never_raises_and_rows_point_at_real_lines(text: str) -> None:
+    document = read_markdown("t.md", text)
+    line_count = max(1, len(text.splitlines()))
+    for row in document.rows:
+        assert row.cells
+        assert row.locator.startswith("line ")
+        assert 1 <= int(row.locator.split()[1]) <= line_count
+        assert all("\t" not in cell and "\n" not in cell for cell in row.cells)
 
 
 @pytest.fixture(scope="module")

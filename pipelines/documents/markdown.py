@@ -132,9 +132,13 @@ def html_table_rows(block: str, locator: str) -> list[Row]:
     from pipelines.documents.html import table_rows  # the page reader's merged-cell rules, loaded on demand
 
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
-    root = etree.fromstring(block.encode("utf-8"), parser=parser)
-    if root is None:
-        return []
+    try:
+        root = etree.fromstring(block.encode("utf-8"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:  # not parseable as markup: keep its text as one prose row rather than lose it
+        text = _inline(block)
+        return [Row(cells=(text,), locator=locator)] if text else []
     rows: list[Row] = []
     for table in root.iter("table"):
         if any(True for _ in table.iterdescendants("table")):
