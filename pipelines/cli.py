@@ -99,7 +99,9 @@ def _print_summary(database: Path, out: Path) -> None:
     )
     _, failures = query(database, "select path, status, reason from documents where status <> 'parsed' order by path")
     for path, status, reason in failures[:20]:
-        print(f"  {status}: {path}: {str(reason)[:200]}")
+        print(f"  {status}: {str(reason or path)[:240]}")
+    if len(failures) > 20:
+        print(f"  … and {len(failures) - 20} more: xxgk sql \"select path, status, reason from documents\"")
     print(f"warehouse: {database}")
     print(f"lake:      {out / 'lake'}")
     print(f'try:       xxgk sql "{EXAMPLE_QUERY}"')

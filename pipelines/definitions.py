@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs.assets import cells_unique_per_report_and_key, inbox_catalog, parsed_lake, warehouse_tables
+from pipelines.defs.assets import (
+    arithmetic_consistency,
+    cells_have_reports,
+    cells_unique_per_report_and_key,
+    completeness,
+    cross_findings,
+    inbox_catalog,
+    parsed_lake,
+    reports_unique,
+    text_table_agreement,
+    warehouse_tables,
+)
 from pipelines.defs.resources import XxgkStorage
 
-ALL_ASSETS = [inbox_catalog, parsed_lake, warehouse_tables]
-ALL_CHECKS = [cells_unique_per_report_and_key]
+ALL_ASSETS = [inbox_catalog, parsed_lake, cross_findings, warehouse_tables]
+ALL_CHECKS = [
+    cells_unique_per_report_and_key,
+    cells_have_reports,
+    reports_unique,
+    arithmetic_consistency,
+    text_table_agreement,
+    completeness,
+]
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,

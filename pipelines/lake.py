@@ -8,6 +8,10 @@ Layout below the lake folder (``data/lake`` by default):
 - ``reports/year=YYYY/*.parquet`` — one row per report whose year is known (hive-partitioned by year).
 - ``cells/year=YYYY/*.parquet`` — one row per canonical cell of those reports: key, value, status, the raw
   text printed and where it was printed (locator).
+- ``findings/year=YYYY/*.parquet`` — one row per check on one report (rule, scope, outcome, the cells involved).
+- ``sections/year=YYYY/*.parquet`` — one row per section of a report (一 … 六), with its text.
+- ``cross_findings/cross_findings.parquet`` — checks across reports: cross-year (R5, R6, jumps, copied text)
+  and copies between issuers of the same year.
 
 A report is identified by ``report_id``: the first 16 hex digits of its file's sha256, so the same bytes
 always give the same id and a republished, changed document gives a new one.
@@ -29,6 +33,8 @@ import polars as pl
 from pipelines.identity.report import ReportFacts
 from pipelines.inbox import InboxFile
 from pipelines.parse import PARSED, PARTIAL, ParsedReport
+from pipelines.validation.findings import lake_record
+from pipelines.versions import choose_versions
 
 #: Documents that are reports with figures: the ones that get rows in ``reports`` and ``cells``.
 REPORT_STATUSES = frozenset({PARSED, PARTIAL})
@@ -81,7 +87,41 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "title": pl.String(),
     "errors": pl.List(pl.String()),
     "conflicts": pl.String(),
+    "issuer_key": pl.String(),
+    "cells_read": pl.Int32(),
+    "version_rank": pl.Int32(),
+    "versions": pl.Int32(),
+    "is_chosen": pl.Boolean(),
+    "score": pl.Float64(),
     **FACT_SCHEMA,
+}
+FINDING_SCHEMA: dict[str, pl.DataType] = {
+    "report_id": pl.String(),
+    "year": pl.Int32(),
+    "kind": pl.String(),
+    "rule": pl.String(),
+    "scope": pl.String(),
+    "outcome": pl.String(),
+    "severity": pl.String(),
+    "expected": pl.Float64(),
+    "actual": pl.Float64(),
+    "message": pl.String(),
+    "quote": pl.String(),
+    "cells": pl.String(),
+    "related_report_id": pl.String(),
+}
+SECTION_SCHEMA: dict[str, pl.DataType] = {
+    "report_id": pl.String(),
+    "year": pl.Int32(),
+    "ordinal": pl.Int32(),
+    "section_id": pl.String(),
+    "heading": pl.String(),
+    "number": pl.String(),
+    "match": pl.String(),
+    "is_table": pl.Boolean(),
+    "locator_first": pl.String(),
+    "locator_last": pl.String(),
+    "text": pl.String(),
 }
 CELL_SCHEMA: dict[str, pl.DataType] = {
     "report_id": pl.String(),
@@ -134,25 +174,71 @@ def _facts(report: ParsedReport) -> dict[str, object]:
     return {name: getattr(report.facts, name) for name in FACT_SCHEMA}
 
 
+def _reports(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> list[tuple[InboxFile, ParsedReport]]:
+    """The documents that are reports with figures and a known year: they get rows beyond ``documents``."""
+    return [(f, r) for f, r in zip(files, reports, strict=True) if r.status in REPORT_STATUSES and r.year is not None]
+
+
 def report_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
+    kept = _reports(files, reports)
+    versions = choose_versions([(f.relative_path, r) for f, r in kept])
+    rows = []
+    for f, r in kept:
+        version = versions.get(f.relative_path)
+        rows.append(
+            {
+                "report_id": report_id(f.sha256),
+                "path": f.relative_path,
+                "sha256": f.sha256,
+                "issuer": r.issuer,
+                "year": r.year,
+                "template": r.template,
+                "status": r.status,
+                "title": r.title,
+                "errors": r.errors,
+                "conflicts": json.dumps(r.conflicts, ensure_ascii=False) if r.conflicts else None,
+                "issuer_key": version.issuer_key if version else None,
+                "cells_read": version.cells_read if version else None,
+                "version_rank": version.rank if version else None,
+                "versions": version.versions if version else None,
+                "is_chosen": version.is_chosen if version else None,
+                "score": r.score,
+                **_facts(r),
+            }
+        )
+    return pl.DataFrame(rows, schema=REPORT_SCHEMA)
+
+
+def finding_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
+    """Every single-report finding (R1–R4, R7–R10, completeness, timeliness) with its outcome."""
     rows = [
         {
             "report_id": report_id(f.sha256),
-            "path": f.relative_path,
-            "sha256": f.sha256,
-            "issuer": r.issuer,
             "year": r.year,
-            "template": r.template,
-            "status": r.status,
-            "title": r.title,
-            "errors": r.errors,
-            "conflicts": json.dumps(r.conflicts, ensure_ascii=False) if r.conflicts else None,
-            **_facts(r),
+            "kind": "report",
+            **lake_record(finding.as_dict()),
+            "related_report_id": None,
         }
-        for f, r in zip(files, reports, strict=True)
-        if r.status in REPORT_STATUSES and r.year is not None
+        for f, r in _reports(files, reports)
+        for finding in r.findings
     ]
-    return pl.DataFrame(rows, schema=REPORT_SCHEMA)
+    return pl.DataFrame(rows, schema=FINDING_SCHEMA)
+
+
+def section_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
+    rows = []
+    for f, r in _reports(files, reports):
+        for ordinal, section in enumerate(r.sections):
+            record = section.as_dict()
+            rows.append(
+                {
+                    "report_id": report_id(f.sha256),
+                    "year": r.year,
+                    "ordinal": ordinal,
+                    **{k: record[k] for k in SECTION_SCHEMA if k in record},
+                }
+            )
+    return pl.DataFrame(rows, schema=SECTION_SCHEMA)
 
 
 def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
@@ -169,8 +255,7 @@ def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl
             "note": cell.note,
             "mapping_quality": getattr(cell, "mapping_quality", "exact"),
         }
-        for f, r in zip(files, reports, strict=True)
-        if r.status in REPORT_STATUSES and r.year is not None
+        for f, r in _reports(files, reports)
         for cell in r.cells.values()
     ]
     return pl.DataFrame(rows, schema=CELL_SCHEMA)
@@ -235,4 +320,21 @@ def write_parsed(lake_dir: Path, files: Sequence[InboxFile], reports: Sequence[P
     publish_table(lake_dir, "documents", lambda folder: documents.write_parquet(folder / "documents.parquet"))
     publish_table(lake_dir, "reports", lambda folder: _write_partitioned(report_frame, folder))
     publish_table(lake_dir, "cells", lambda folder: _write_partitioned(cells, folder))
-    return {"documents": documents.height, "reports": report_frame.height, "cells": cells.height}
+    findings = finding_rows(files, reports)
+    publish_table(lake_dir, "findings", lambda folder: _write_partitioned(findings, folder))
+    sections = section_rows(files, reports)
+    publish_table(lake_dir, "sections", lambda folder: _write_partitioned(sections, folder))
+    return {
+        "documents": documents.height,
+        "reports": report_frame.height,
+        "cells": cells.height,
+        "findings": findings.height,
+        "sections": sections.height,
+    }
+
+
+def write_cross_findings(lake_dir: Path, rows: Sequence[dict[str, object]]) -> int:
+    """The checks across reports (cross-year, peers), one file: they are recomputed over the whole lake."""
+    frame = pl.DataFrame(list(rows), schema=FINDING_SCHEMA)
+    publish_table(lake_dir, "cross_findings", lambda folder: frame.write_parquet(folder / "cross_findings.parquet"))
+    return frame.height

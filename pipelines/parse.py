@@ -19,8 +19,11 @@ from pipelines.canonical.identity import identify
 from pipelines.canonical.legacy import extract_legacy, is_legacy
 from pipelines.documents import UnreadableDocument, read_document
 from pipelines.documents.formats import detect_format, naming_mismatch
+from pipelines.documents.model import ExtractedDocument
 from pipelines.identity.report import ReportFacts, describe_report
 from pipelines.inbox import InboxFile
+from pipelines.narrative.sections import Section
+from pipelines.validation import Finding, validate_report
 
 PARSED = "parsed"
 PARTIAL = "partial"
@@ -48,6 +51,12 @@ class ParsedReport:
     cells: dict[str, Cell] = field(default_factory=dict)
     #: Identity, period, dates and codes read from the document (None when it could not be read at all).
     facts: ReportFacts | None = None
+    #: The report's sections (一 … 六, or a legacy report's own), as the narrative splitter found them.
+    sections: list[Section] = field(default_factory=list)
+    #: Every single-report check (R1–R4, R7–R10, completeness, timeliness) with its outcome.
+    findings: list[Finding] = field(default_factory=list)
+    #: 0–100 from the findings (pipelines.validation.score).
+    score: float | None = None
     #: Where the report contradicts itself (legacy narrative vs 统计表): both values, the table's kept.
     conflicts: list[dict[str, object]] = field(default_factory=list)
     parser_version: str = PARSER_VERSION
@@ -70,6 +79,9 @@ class ParsedReport:
             "parser_version": self.parser_version,
             "conflicts": self.conflicts,
             **(self.facts.to_json() if self.facts else {}),
+            "score": self.score,
+            "findings": [finding.as_dict() for finding in self.findings],
+            "sections": [{k: v for k, v in s.as_dict().items() if k != "text"} for s in self.sections],
         }
 
 
@@ -139,12 +151,33 @@ def parse_bytes(path: Path, data: bytes, source: str) -> ParsedReport:
         report.errors.append(
             f"{source}: title says {identity.year} but the statistics period starts in {identity.period_year}"
         )
+    _validate(report, document)
     unreadable = [k for k, c in report.cells.items() if c.status not in numbers.PRINTED_STATUSES]
     if unreadable:
         report.errors.append(f"{source}: {len(unreadable)} of {len(report.cells)} cells unread: {unreadable[:5]}…")
     complete = not unreadable and identity.issuer is not None and identity.year is not None
     report.status = PARSED if complete else PARTIAL
     return report
+
+
+def _validate(report: ParsedReport, document: ExtractedDocument) -> None:
+    """Run the single-report checks; the report's own numbers are never changed by them."""
+    facts = report.facts
+    period = None
+    if facts is not None and facts.period_start is not None and facts.period_end is not None:
+        period = (facts.period_start, facts.period_end)
+    validation = validate_report(
+        report.template,
+        report.year,
+        report.cells,
+        document.rows,
+        level=facts.admin_level if facts else None,
+        published=facts.published_on if facts else None,
+        period=period,
+    )
+    report.sections = list(validation.sections)
+    report.findings = list(validation.findings)
+    report.score = validation.score
 
 
 def parse_inbox_file(inbox_file: InboxFile) -> ParsedReport:

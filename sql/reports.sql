@@ -1,55 +1,14 @@
 -- reports: one row per report document (every version) whose year is known, parsed or partly parsed.
--- A body may publish a report twice (a corrected republication, or the same report as a web page and a PDF):
--- every document is kept, and one per issuer and year is chosen for the marts (is_chosen) by this rule, in
--- order: (1) status parsed before partial; (2) more cells read; (3) the later publication date; (4) the more
--- original format (html, pdf, docx, markdown, then crawled text); (5) the path, for a stable tie-break.
--- version_rank is that order (1 = chosen) and versions the number of documents for the issuer and year.
+-- A body may publish a report twice (a corrected republication, or the same report as a web page and a
+-- PDF): every document is kept, and one per issuer and year is chosen for the marts (is_chosen) by the rule of
+-- pipelines/versions.py, in order: (1) status parsed before partial; (2) more cells read; (3) the later
+-- publication date; (4) the more original format (html, pdf, docx, markdown, then crawled text); (5) the
+-- path. version_rank is that order (1 = chosen), versions the number of documents for the issuer and year.
 -- issuer_key is issuer_id when the issuer was placed in the division list, else its normalised name.
+-- score (0–100) sums up the report's own findings (see findings and quality).
 -- The identity columns (issuer_id … site_id) come from the report's title, preamble and page metadata:
 -- region_* place the issuer in the 民政部 division list (region_status resolved / ambiguous / unresolved),
 -- period_* is the statistics period the report states, published_on the portal or signature date.
-with documents as (
-    select *
-    from read_parquet(
-        getvariable('lake_dir') || '/reports/**/*.parquet', hive_partitioning = true, union_by_name = true
-    )
-),
-
-cells_read as (
-    select
-        report_id,
-        count(*) filter (where value_status in ('number', 'blank', 'dash', 'slash', 'none_text')) as cells_read
-    from cells
-    group by report_id
-),
-
-ranked as (
-    select
-        documents.*,
-        coalesce(documents.issuer_id, documents.issuer_name_norm, documents.issuer) as issuer_key,
-        coalesce(cells_read.cells_read, 0) as cells_read,
-        row_number() over (
-            partition by coalesce(documents.issuer_id, documents.issuer_name_norm, documents.issuer), documents.year
-            order by
-                documents.status = 'parsed' desc,
-                coalesce(cells_read.cells_read, 0) desc,
-                documents.published_on desc nulls last,
-                case
-                    when documents.path ilike '%.htm%' then 1
-                    when documents.path ilike '%.pdf' then 2
-                    when documents.path ilike '%.docx' then 3
-                    when documents.path ilike '%.md' then 4
-                    else 5
-                end,
-                documents.path
-        ) as version_rank,
-        count(*) over (
-            partition by coalesce(documents.issuer_id, documents.issuer_name_norm, documents.issuer), documents.year
-        ) as versions
-    from documents
-    left join cells_read on cells_read.report_id = documents.report_id
-)
-
 select
     report_id,
     issuer_key,
@@ -57,10 +16,11 @@ select
     cast(year as integer) as year,
     template,
     status,
-    version_rank = 1 as is_chosen,
+    is_chosen,
     version_rank,
     versions,
     cells_read,
+    score,
     path,
     sha256,
     title,
@@ -93,5 +53,5 @@ select
     org_code,
     index_no,
     site_id
-from ranked
+from read_parquet(getvariable('lake_dir') || '/reports/**/*.parquet', hive_partitioning = true, union_by_name = true)
 order by issuer_key, year, version_rank

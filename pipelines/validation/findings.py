@@ -11,6 +11,7 @@ timeliness, copy-paste, jumps), ``info`` for observations that are not defects. 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -191,3 +192,13 @@ def cells_from_values(values: Mapping[str, int | float | None], keys: Iterable[s
     for key in keys:
         cells.setdefault(key, Cell(key, None, "missing"))
     return cells
+
+
+def lake_record(record: dict[str, object]) -> dict[str, object]:
+    """A finding's ``as_dict`` as lake columns: expected/actual as floats, the cells involved as JSON text."""
+    return {
+        **{k: record[k] for k in ("rule", "scope", "outcome", "severity", "message", "quote")},
+        "expected": None if record["expected"] is None else float(str(record["expected"])),
+        "actual": None if record["actual"] is None else float(str(record["actual"])),
+        "cells": json.dumps(record["cells"], ensure_ascii=False),
+    }
