@@ -20,6 +20,7 @@ from pipelines.canonical.splitting import (
     blocks_identity,
     digit_segments,
     row_sum_identity,
+    split_blocks_with_totals,
     split_segments,
     split_with_total,
 )
@@ -190,6 +191,33 @@ def test_total_first_search_equals_plain_enumeration(applicants: list[int]) -> N
     fast = split_with_total(digit_segments(digits), 7)
     plain = split_segments(digit_segments(digits), 7, row_sum_identity)
     assert sorted(fast.candidates) == sorted(plain.candidates)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 0, 1, 2, 3, 10, 11, 25]), min_size=12, max_size=12),
+    st.integers(min_value=0, max_value=14),
+)
+def test_block_search_equals_plain_enumeration(outcomes: list[int], space_after: int) -> None:
+    row: list[int] = []
+    for block in range(3):
+        four = outcomes[block * 4 : block * 4 + 4]
+        row += [*four, sum(four)]
+    texts = [str(v) for v in row]
+    runs = ["".join(texts[: space_after + 1]), "".join(texts[space_after + 1 :])]
+    segments = digit_segments(*(r for r in runs if r))
+    fast = split_blocks_with_totals(segments, 3, 5)
+    plain = split_segments(segments, 15, blocks_identity(5), block_sums(5))
+    assert sorted(fast.candidates) == sorted(plain.candidates)
+    assert tuple(Decimal(v) for v in row) in fast.candidates
+
+
+def test_long_t4_run_is_fast_and_exact() -> None:
+    """A province-sized 表四 (淮安 2024: 复议 72/64/178/37/351 · 直接起诉 13/4/8/1/26 · 复议后 12/1/1/6/20)."""
+    result = split_blocks_with_totals(digit_segments("72641783735113481261211620"), 3, 5)
+    assert result.complete
+    truth = tuple(Decimal(v) for v in (72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20))
+    assert truth in result.candidates
 
 
 # ---------------------------------------------------------------------------------------------------------

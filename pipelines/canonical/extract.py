@@ -172,7 +172,9 @@ def extract_t4(linear: LinearText, start: int, end: int) -> Reading:
             line.pop()
         tokens.extend(line)
     width = len(layout.T4_COLUMNS)
-    return read_row("t4", keys, tokens, linear, accept=blocks_identity(width), check=block_sums(width))
+    return read_row(
+        "t4", keys, tokens, linear, accept=blocks_identity(width), check=block_sums(width), block_width=width
+    )
 
 
 def detect_template(text: str) -> str | None:

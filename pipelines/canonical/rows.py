@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from pipelines.canonical import numbers
 from pipelines.canonical.cells import Candidate, Cell
 from pipelines.canonical.numbers import interpret, is_money, may_be_negative
-from pipelines.canonical.splitting import Accept, Cut, Parts, agreed, row_sum_identity, split_segments, split_with_total
+from pipelines.canonical.splitting import (
+    Accept,
+    Cut,
+    Parts,
+    agreed,
+    row_sum_identity,
+    split_blocks_with_totals,
+    split_segments,
+    split_with_total,
+)
 from pipelines.canonical.tokens import LinearText, Token, separate_cells
 
 #: A row whose own 总计 fits no cut is retried without that identity when it has at most this many cuts.
@@ -107,9 +116,11 @@ def read_row(
     check: Accept | None = None,
     relax: bool = False,
     pad_first: str = LEADING,
+    block_width: int = 0,
 ) -> Reading:
     """Map a row's tokens onto its keys, cutting run-together digits when there are too few tokens.
 
+    ``block_width`` marks 表四: blocks of that many cells, each adding up to its last (R4).
     ``pad_first`` says which end of the row to drop empty cells from first when it has more cells than keys
     (``padding_side`` learns it from the table's other rows).
 
@@ -151,6 +162,8 @@ def read_row(
     decimal = frozenset(i for i, key in enumerate(keys) if is_money(key))
     if accept is row_sum_identity and check is None:
         result = split_with_total(segments, count)
+    elif block_width and count % block_width == 0:
+        result = split_blocks_with_totals(segments, count // block_width, block_width)
     else:
         result = split_segments(segments, count, accept=accept, check=check, signed=signed, decimal=decimal)
     if not result.cuts and result.complete and accept is not None and relax:

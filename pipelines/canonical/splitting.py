@@ -235,6 +235,81 @@ def split_with_total(segments: Sequence[Segment], parts: int, limit: int = MAX_S
     return SplitResult([Cut(tuple(Decimal(v) for v in cut), none, none) for cut in found], complete)
 
 
+def split_blocks_with_totals(
+    segments: Sequence[Segment], blocks: int, width: int, limit: int = MAX_SOLUTIONS
+) -> SplitResult:
+    """Cuts into ``blocks`` consecutive blocks of ``width`` cells, each block's last cell the sum of the rest (R4).
+
+    Block by block, total first: for every place the block's 总计 may end and start, the cells before it are
+    the cuts that add up to it (``_cuts_summing_to``). Same result as ``split_segments(..., accept=
+    blocks_identity(width))`` and fast on long runs (a province's 表四, ``72641783735113481261211620``).
+    Rows with signs, fractions, units or placeholders take the general enumeration.
+    """
+    plain = all(s.placeholder is None and not s.negative and not s.fraction and not s.unit for s in segments)
+    if not plain or not segments:
+        return split_segments(
+            segments, blocks * width, accept=blocks_identity(width), check=block_sums(width), limit=limit
+        )
+    runs = [s.digits for s in segments]
+    found: list[tuple[int, ...]] = []
+    complete = True
+
+    def digits_after(run: int, end: int) -> int:
+        return len(runs[run]) - end + sum(len(r) for r in runs[run + 1 :])
+
+    def block(run: int, position: int, left: int, prefix: tuple[int, ...]) -> None:
+        nonlocal complete
+        if len(found) >= limit:
+            complete = False
+            return
+        if left == 0:
+            if run == len(runs):
+                found.append(prefix)
+            return
+        # the block's 总计 lies in some run at or after ``run``: [start, end) within that run
+        for last in range(run, len(runs)):
+            digits = runs[last]
+            begin = position if last == run else 0
+            for end in range(begin + 1, len(digits) + 1):
+                if digits_after(last, end) < width * (left - 1):
+                    break  # the blocks still to come need a digit per cell
+                if left == 1 and digits_after(last, end):
+                    continue  # the last block ends with the digits
+                for start in range(begin, end):
+                    total = digits[start:end]
+                    if len(total) > 1 and total.startswith("0"):
+                        continue
+                    span = _span(runs, run, position, last, start)
+                    if span is None:
+                        continue
+                    # the cells before 总计 add up to at most their digits read as one number, and the
+                    # longest of them has at least a quarter (1/(width-1)) of their digits
+                    head = "".join(span)
+                    if len(total) > len(head) or (len(head) + width - 2) // (width - 1) > len(total):
+                        continue
+                    cuts, whole = _cuts_summing_to(span, width - 1, int(total), limit)
+                    complete = complete and whole
+                    after = (last, end) if end < len(digits) else (last + 1, 0)
+                    for cut in cuts:
+                        block(after[0], after[1], left - 1, (*prefix, *cut, int(total)))
+
+    block(0, 0, blocks, ())
+    found.sort(key=lambda cut: [len(str(v)) for v in cut])
+    none: tuple[str | None, ...] = (None,) * (blocks * width)
+    return SplitResult([Cut(tuple(Decimal(v) for v in cut), none, none) for cut in found[:limit]], complete)
+
+
+def _span(runs: Sequence[str], run: int, position: int, last: int, start: int) -> list[str] | None:
+    """The digit runs from (run, position) up to (last, start), each non-empty; None if some run would be empty."""
+    if last == run:
+        piece = runs[run][position:start]
+        return [piece] if piece else None
+    span = [runs[run][position:], *runs[run + 1 : last]]
+    if start > 0:
+        span.append(runs[last][:start])
+    return span if all(span) else None
+
+
 def digit_segments(*texts: str) -> list[Segment]:
     """Plain digit runs as segments (tests and simple callers)."""
     return [Segment(text) for text in texts]
