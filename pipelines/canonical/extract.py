@@ -8,7 +8,14 @@ Markdown and PDF rows give one token per cell (blank cells kept as ``blank``); c
 together gives digit runs, cut back into cells by ``splitting`` against the row's own arithmetic. Rows that
 several cuts fit are narrowed by the table's column rules (``resolve.resolve_columns``) and by the figures
 the narrative states (``narrative``, ``resolve.apply_facts``); what is still open stays ``ambiguous`` with
-its candidates.
+its candidates. In cell layouts, empty cells at a row's edge are told apart from layout padding by rows of
+the same shape (``_align``, ``rows.trim_padding``), and a 表三 whose value rows lost their labels is read by
+position (``positional``).
+
+Module map: ``text`` (normalisation) · ``numbers`` (cell values, §6) · ``layout`` (rows, labels, marks) ·
+``regions`` (where the tables are, which template) · ``tokens`` (value tokens) · ``splitting`` (cuts) ·
+``rows`` (row readings → cells) · ``resolve`` (column rules, narrative tie-break) · ``narrative`` (facts
+from prose) · ``positional`` · ``cells`` (the ``Cell``) · ``registry`` (keys) · ``identity`` (issuer, year).
 """
 
 from __future__ import annotations

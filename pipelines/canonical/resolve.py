@@ -151,6 +151,14 @@ def _stated(values: Parts, positions: Sequence[int], allowed: set[Decimal]) -> b
     return sum((p for p in parts if p is not None), Decimal(0)) in allowed
 
 
+#: Notes quote at most this much of a narrative clause (its end, where the figure stands).
+QUOTE_CHARS = 24
+
+
+def _quote(clause: str) -> str:
+    return f"'{clause}'" if len(clause) <= QUOTE_CHARS else f"'…{clause[-QUOTE_CHARS:]}'"
+
+
 def apply_facts(readings: Iterable[Reading], facts: Sequence[Fact]) -> None:
     """Drop readings that contradict a narrative fact about their cells (when some reading agrees with it)."""
     for reading in readings:
@@ -166,6 +174,8 @@ def apply_facts(readings: Iterable[Reading], facts: Sequence[Fact]) -> None:
             kept = [cut for cut in reading.cuts if _stated(cut.values, positions, {f.value for f in group})]
             if not kept or len(kept) == len(reading.cuts):
                 continue
-            used = sorted({f"'{f.quote}'" for f in group if any(_stated(c.values, positions, {f.value}) for c in kept)})
+            used = sorted(
+                {_quote(f.quote) for f in group if any(_stated(c.values, positions, {f.value}) for c in kept)}
+            )
             reading.notes.append(f"narrative tie-break {'; '.join(used)}: {len(reading.cuts)} → {len(kept)} readings")
             reading.cuts = kept
