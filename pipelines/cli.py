@@ -63,23 +63,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
-    from pipelines.defs.resources import XxgkStorage, warehouse_file
+    from pipelines.defs.build import build_all
+    from pipelines.defs.resources import warehouse_file
 
     raw, out = Path(args.raw).resolve(), Path(args.out).resolve()
     if not raw.is_dir():
         print(f"xxgk build: inbox {raw} is not a folder", file=sys.stderr)
         return 2
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources={"storage": XxgkStorage(raw_dir=str(raw), out_dir=str(out))},
-        instance=instance,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        raise_on_error=False,
-    )
-    if not result.success:
-        print("xxgk build: the Dagster run failed; see the errors above", file=sys.stderr)
+    runs = build_all(raw, out, instance)
+    if not runs[-1].success:
+        print("xxgk build: a Dagster run failed; see the errors above", file=sys.stderr)
         return 1
     _print_summary(warehouse_file(out), out)
     return 0

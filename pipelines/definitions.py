@@ -1,7 +1,5 @@
 """The Dagster code location: ``dagster dev``, ``dg``, ``make ui`` and ``xxgk build`` load these."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.assets import (
@@ -16,6 +14,7 @@ from pipelines.defs.assets import (
     text_table_agreement,
     warehouse_tables,
 )
+from pipelines.defs.automation import daily_rescan, inbox_sensor, ingest_year
 from pipelines.defs.resources import XxgkStorage
 
 ALL_ASSETS = [inbox_catalog, parsed_lake, cross_findings, warehouse_tables]
@@ -32,5 +31,7 @@ defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
     resources={"storage": XxgkStorage()},
-    jobs=[dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())],
+    jobs=[ingest_year],
+    sensors=[inbox_sensor, dg.AutomationConditionSensorDefinition("marts_automation", target=dg.AssetSelection.all())],
+    schedules=[daily_rescan],
 )

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.documents.formats import detect_format
+
+UNKNOWN_PARTITION = "unknown"
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,13 @@ class InboxFile:
     sha256: str
     format: str | None
     refusal: str | None  # why no reader will be tried, if so
+    #: The report year its title gives, read when the file was first catalogued (None: no year found).
+    year_hint: int | None = None
+
+    @property
+    def partition(self) -> str:
+        """The Dagster partition (report year) this file is parsed in; ``unknown`` when no year was found."""
+        return str(self.year_hint) if self.year_hint is not None else UNKNOWN_PARTITION
 
 
 def _digest(path: Path) -> tuple[str, bytes]:
@@ -39,8 +49,14 @@ def _digest(path: Path) -> tuple[str, bytes]:
     return hasher.hexdigest(), head
 
 
-def scan_inbox(raw_dir: Path) -> list[InboxFile]:
-    """Catalogue every file below ``raw_dir``, sorted by relative path (so rebuilds are identical)."""
+def scan_inbox(
+    raw_dir: Path, year_of: Callable[[Path, str, bytes], int | None] | None = None, known: Mapping[str, int | None] = {}
+) -> list[InboxFile]:
+    """Catalogue every file below ``raw_dir``, sorted by relative path (so rebuilds are identical).
+
+    ``year_of(path, format, data)`` reads a new file's report year (the partition it is parsed in);
+    ``known`` maps the sha256 of files catalogued before to the year found then, so they are not read again.
+    """
     root = raw_dir.resolve()
     found: list[InboxFile] = []
     for directory, subdirectories, files in os.walk(root, followlinks=False):
@@ -60,5 +76,43 @@ def scan_inbox(raw_dir: Path) -> list[InboxFile]:
                 found.append(InboxFile(path, relative, 0, "", None, f"cannot read file: {error.strerror}"))
                 continue
             fmt, reason = detect_format(path, head)
-            found.append(InboxFile(path, relative, size, sha256, fmt, reason))
+            year: int | None = None
+            if sha256 in known:
+                year = known[sha256]
+            elif year_of is not None and fmt is not None and reason is None:
+                year = year_of(path, fmt, path.read_bytes())
+            found.append(InboxFile(path, relative, size, sha256, fmt, reason, year))
     return sorted(found, key=lambda f: f.relative_path)
+
+
+def fingerprints(raw_dir: Path) -> dict[str, tuple[int, int]]:
+    """Relative path → (size, modification time in ns) of every inbox file: a cheap way to notice changes."""
+    root = raw_dir.resolve()
+    found: dict[str, tuple[int, int]] = {}
+    if not root.is_dir():
+        return found
+    for directory, _, files in os.walk(root, followlinks=False):
+        for name in files:
+            path = Path(directory) / name
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            found[path.relative_to(root).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def year_of_file(raw_dir: Path, relative_path: str, year_of: Callable[[Path, str, bytes], int | None]) -> str:
+    """The partition a file will be parsed in, read the way the catalogue reads it."""
+    path = raw_dir / relative_path
+    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+        return UNKNOWN_PARTITION
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return UNKNOWN_PARTITION
+    fmt, reason = detect_format(path, data[:8192])
+    if fmt is None or reason is not None:
+        return UNKNOWN_PARTITION
+    year = year_of(path, fmt, data)
+    return str(year) if year is not None else UNKNOWN_PARTITION

@@ -2,10 +2,13 @@
 
 Layout below the lake folder (``data/lake`` by default):
 
-- ``inbox/inbox.parquet`` — the inbox catalogue: every file found, its sha256, size and detected format.
-- ``documents/documents.parquet`` — one row per inbox file: path, sha256, size, format, status
-  (parsed / partial / failed / needs_ocr) and the reasons, plus issuer, year and template where known.
-- ``reports/year=YYYY/*.parquet`` — one row per report whose year is known (hive-partitioned by year).
+- ``inbox/inbox.parquet`` — the inbox catalogue: every file found, its sha256, size, detected format and
+  the report year its title gives (the partition it is parsed in; ``unknown`` when none).
+- ``documents/part-<partition>.parquet`` — one row per inbox file: path, sha256, size, format, status
+  (parsed / partial / failed / needs_ocr / not_a_report) and the reasons, issuer, year and template where
+  known, and the parser version that read it.
+- ``reports/year=YYYY/*.parquet`` — one row per report whose year is known (hive-partitioned by year),
+  with its identity facts and which version of the issuer's report for the year it is.
 - ``cells/year=YYYY/*.parquet`` — one row per canonical cell of those reports: key, value, status, the raw
   text printed and where it was printed (locator).
 - ``findings/year=YYYY/*.parquet`` — one row per check on one report (rule, scope, outcome, the cells involved).
@@ -16,25 +19,30 @@ Layout below the lake folder (``data/lake`` by default):
 A report is identified by ``report_id``: the first 16 hex digits of its file's sha256, so the same bytes
 always give the same id and a republished, changed document gives a new one.
 
-Each table folder is written beside the published one and swapped in whole, so a reader never sees a
-half-written table.
+Each table has an ``empty.parquet`` holding only the schema (in ``year=__HIVE_DEFAULT_PARTITION__/``, Hive's
+folder for a null year, in the year-partitioned tables), so readers see the columns before the first report.
+A year's folder (and a partition's documents file) is written beside the published one and swapped in whole,
+so a reader never sees half a partition; a document whose bytes and parser did not change is not parsed again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from pipelines import PARSER_VERSION
 from pipelines.identity.report import ReportFacts
-from pipelines.inbox import InboxFile
+from pipelines.inbox import UNKNOWN_PARTITION, InboxFile
 from pipelines.parse import PARSED, PARTIAL, ParsedReport
 from pipelines.validation.findings import lake_record
-from pipelines.versions import choose_versions
+from pipelines.versions import cells_read, issuer_key, rank_versions
 
 #: Documents that are reports with figures: the ones that get rows in ``reports`` and ``cells``.
 REPORT_STATUSES = frozenset({PARSED, PARTIAL})
@@ -46,6 +54,8 @@ INBOX_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.String(),
     "format": pl.String(),
     "refusal": pl.String(),
+    "year_hint": pl.Int32(),
+    "partition": pl.String(),
 }
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "path": pl.String(),
@@ -63,6 +73,7 @@ DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "cells_expected": pl.Int32(),
     "cells_read": pl.Int32(),
     "parser_version": pl.String(),
+    "partition": pl.String(),
 }
 _FACT_TYPES: dict[str, pl.DataType] = {
     "str": pl.String(),
@@ -87,6 +98,7 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "title": pl.String(),
     "errors": pl.List(pl.String()),
     "conflicts": pl.String(),
+    "format": pl.String(),
     "issuer_key": pl.String(),
     "cells_read": pl.Int32(),
     "version_rank": pl.Int32(),
@@ -163,6 +175,7 @@ def document_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -
                 "cells_expected": len(report.cells),
                 "cells_read": printed,
                 "parser_version": report.parser_version,
+                "partition": inbox_file.partition,
             }
         )
     return pl.DataFrame(rows, schema=DOCUMENT_SCHEMA)
@@ -180,32 +193,27 @@ def _reports(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> lis
 
 
 def report_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl.DataFrame:
-    kept = _reports(files, reports)
-    versions = choose_versions([(f.relative_path, r) for f, r in kept])
-    rows = []
-    for f, r in kept:
-        version = versions.get(f.relative_path)
-        rows.append(
-            {
-                "report_id": report_id(f.sha256),
-                "path": f.relative_path,
-                "sha256": f.sha256,
-                "issuer": r.issuer,
-                "year": r.year,
-                "template": r.template,
-                "status": r.status,
-                "title": r.title,
-                "errors": r.errors,
-                "conflicts": json.dumps(r.conflicts, ensure_ascii=False) if r.conflicts else None,
-                "issuer_key": version.issuer_key if version else None,
-                "cells_read": version.cells_read if version else None,
-                "version_rank": version.rank if version else None,
-                "versions": version.versions if version else None,
-                "is_chosen": version.is_chosen if version else None,
-                "score": r.score,
-                **_facts(r),
-            }
-        )
+    """One row per report; the version columns are filled in by ``rank_versions`` over the whole year."""
+    rows = [
+        {
+            "report_id": report_id(f.sha256),
+            "path": f.relative_path,
+            "sha256": f.sha256,
+            "format": f.format,
+            "issuer": r.issuer,
+            "year": r.year,
+            "template": r.template,
+            "status": r.status,
+            "title": r.title,
+            "errors": r.errors,
+            "conflicts": json.dumps(r.conflicts, ensure_ascii=False) if r.conflicts else None,
+            "issuer_key": issuer_key(r),
+            "cells_read": cells_read(r),
+            "score": r.score,
+            **_facts(r),
+        }
+        for f, r in _reports(files, reports)
+    ]
     return pl.DataFrame(rows, schema=REPORT_SCHEMA)
 
 
@@ -261,31 +269,55 @@ def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl
     return pl.DataFrame(rows, schema=CELL_SCHEMA)
 
 
-def _write_partitioned(frame: pl.DataFrame, folder: Path) -> None:
-    """Hive folders ``year=YYYY/``; an empty table is one empty file so that readers still see its schema."""
-    if frame.height:
-        frame.sort("year").write_parquet(folder, partition_by=["year"])
-    else:
-        frame.write_parquet(folder / "empty.parquet")
+YEAR_TABLES = ("reports", "cells", "findings", "sections")
+NULL_PARTITION = "year=__HIVE_DEFAULT_PARTITION__"
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "documents": DOCUMENT_SCHEMA,
+    "reports": REPORT_SCHEMA,
+    "cells": CELL_SCHEMA,
+    "findings": FINDING_SCHEMA,
+    "sections": SECTION_SCHEMA,
+    "cross_findings": FINDING_SCHEMA,
+}
 
 
-def publish_table(lake_dir: Path, table: str, write: Callable[[Path], None]) -> None:
-    """Write one lake table into a fresh folder, then swap it in, so readers never see half a table."""
-    target = lake_dir / table
-    staging = lake_dir / f".{table}.building"
-    retired = lake_dir / f".{table}.retired"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+def ensure_lake(lake_dir: Path) -> None:
+    """Create every table folder with its schema-only ``empty.parquet`` (idempotent)."""
+    for table, schema in SCHEMAS.items():
+        # In a year-partitioned table the schema file sits in Hive's folder for a null partition value, which
+        # DuckDB, Polars and Arrow all read as "no year", so that it never clashes with the year=YYYY folders.
+        folder = lake_dir / table / (NULL_PARTITION if table in YEAR_TABLES else "")
+        folder.mkdir(parents=True, exist_ok=True)
+        empty = folder / "empty.parquet"
+        if not empty.exists():
+            _atomic_file(empty, pl.DataFrame(schema=schema).write_parquet)
+
+
+def _atomic_file(target: Path, write: Callable[[Path], None]) -> None:
+    staging = target.with_name(f".{target.name}.building")
     write(staging)
+    os.replace(staging, target)
+
+
+def _swap_folder(target: Path, write: Callable[[Path], None] | None) -> None:
+    """Replace ``target`` by what ``write`` puts in a fresh folder; ``write=None`` removes it."""
+    staging = target.with_name(f".{target.name}.building")
+    retired = target.with_name(f".{target.name}.retired")
+    shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(retired, ignore_errors=True)
+    if write is not None:
+        staging.mkdir(parents=True)
+        write(staging)
     if target.exists():
         target.rename(retired)
-    staging.rename(target)
+    if write is not None:
+        staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
 
 
 def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
     """The inbox catalogue: every file found, before parsing."""
+    ensure_lake(lake_dir)
     frame = pl.DataFrame(
         [
             {
@@ -295,46 +327,176 @@ def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
                 "sha256": f.sha256 or None,
                 "format": f.format,
                 "refusal": f.refusal,
+                "year_hint": f.year_hint,
+                "partition": f.partition,
             }
             for f in files
         ],
         schema=INBOX_SCHEMA,
     )
-    publish_table(lake_dir, "inbox", lambda folder: frame.write_parquet(folder / "inbox.parquet"))
+    (lake_dir / "inbox").mkdir(parents=True, exist_ok=True)
+    _atomic_file(lake_dir / "inbox" / "inbox.parquet", frame.write_parquet)
     return frame.height
 
 
 def read_inbox(lake_dir: Path) -> list[InboxFile]:
-    frame = pl.read_parquet(lake_dir / "inbox" / "inbox.parquet")
+    """The last catalogue written (empty before the first scan)."""
+    path = lake_dir / "inbox" / "inbox.parquet"
+    if not path.exists():
+        return []
     return [
-        InboxFile(Path(r["absolute_path"]), r["path"], r["size_bytes"], r["sha256"] or "", r["format"], r["refusal"])
-        for r in frame.iter_rows(named=True)
+        InboxFile(
+            Path(r["absolute_path"]),
+            r["path"],
+            r["size_bytes"],
+            r["sha256"] or "",
+            r["format"],
+            r["refusal"],
+            r["year_hint"],
+        )
+        for r in pl.read_parquet(path).iter_rows(named=True)
     ]
 
 
-def write_parsed(lake_dir: Path, files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> dict[str, int]:
-    """Write what parsing made of the inbox: documents, reports and cells; returns row counts per table."""
-    documents = document_rows(files, reports)
-    report_frame = report_rows(files, reports)
-    cells = cell_rows(files, reports)
-    publish_table(lake_dir, "documents", lambda folder: documents.write_parquet(folder / "documents.parquet"))
-    publish_table(lake_dir, "reports", lambda folder: _write_partitioned(report_frame, folder))
-    publish_table(lake_dir, "cells", lambda folder: _write_partitioned(cells, folder))
-    findings = finding_rows(files, reports)
-    publish_table(lake_dir, "findings", lambda folder: _write_partitioned(findings, folder))
-    sections = section_rows(files, reports)
-    publish_table(lake_dir, "sections", lambda folder: _write_partitioned(sections, folder))
-    return {
-        "documents": documents.height,
-        "reports": report_frame.height,
-        "cells": cells.height,
-        "findings": findings.height,
-        "sections": sections.height,
+def known_years(lake_dir: Path) -> dict[str, int | None]:
+    """sha256 → report year found when the file was first catalogued, so a rescan does not read it again."""
+    return {f.sha256: f.year_hint for f in read_inbox(lake_dir) if f.sha256}
+
+
+def lake_partitions(lake_dir: Path) -> set[str]:
+    """The partitions that have a documents file in the lake."""
+    folder = lake_dir / "documents"
+    return {p.stem.removeprefix("part-") for p in folder.glob("part-*.parquet")} if folder.exists() else set()
+
+
+@dataclass
+class PartitionUpdate:
+    """What updating one partition of the lake did: how many documents were parsed or reused, row counts."""
+
+    partition: str
+    parsed: list[str]
+    reused: list[str]
+    rows: dict[str, int]
+    statuses: dict[str, int]
+    not_parsed: list[tuple[str, str, str]]  # path, status, reason, for every document not fully parsed
+
+
+def _read(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    files = [path] if path.is_file() else sorted(path.glob("*.parquet"))
+    if not files:
+        return pl.DataFrame(schema=schema)
+    return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed").select(
+        [
+            pl.col(name).cast(kind) if name in pl.read_parquet_schema(files[0]) else pl.lit(None, kind).alias(name)
+            for name, kind in schema.items()
+        ]
+    )
+
+
+def update_partition(
+    lake_dir: Path,
+    partition: str,
+    files: Sequence[InboxFile],
+    parse: Callable[[Sequence[InboxFile]], list[ParsedReport]],
+) -> PartitionUpdate:
+    """Bring one partition of the lake in line with the inbox files that belong to it.
+
+    Documents whose path, sha256 and parser version are unchanged keep their rows; the others are parsed
+    (``parse`` takes the list and may spread it over processes). Files with identical bytes are parsed once:
+    the copy gets a documents row that names its twin, and no second report. Versions are ranked again over
+    the whole year, since a new document may supersede an old one.
+    """
+    ensure_lake(lake_dir)
+    documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
+    previous = _read(documents_file, DOCUMENT_SCHEMA)
+    unchanged = {
+        (row["path"], row["sha256"])
+        for row in previous.filter(pl.col("parser_version") == PARSER_VERSION).iter_rows(named=True)
     }
+    kept_paths = [f.relative_path for f in files if (f.relative_path, f.sha256 or None) in unchanged]
+    first_of: dict[str, InboxFile] = {}
+    twins: list[InboxFile] = []
+    fresh: list[InboxFile] = []
+    for f in sorted(files, key=lambda item: item.relative_path):
+        if f.relative_path in kept_paths:
+            if f.sha256:
+                first_of.setdefault(f.sha256, f)
+            continue
+        if f.sha256 and f.sha256 in first_of:
+            twins.append(f)
+            continue
+        if f.sha256:
+            first_of[f.sha256] = f
+        fresh.append(f)
+    parsed = parse(fresh)
+
+    new_documents = document_rows(fresh, parsed)
+    twin_rows = [_twin_row(f, first_of[f.sha256], new_documents, previous) for f in twins]
+    kept_documents = previous.filter(pl.col("path").is_in(kept_paths))
+    twin_documents = pl.DataFrame(twin_rows, schema=DOCUMENT_SCHEMA)
+    documents = pl.concat([kept_documents, new_documents, twin_documents], how="vertical_relaxed").sort("path")
+    kept_ids = kept_documents["report_id"].drop_nulls().to_list()
+
+    rows: dict[str, int] = {"documents": documents.height}
+    if partition != UNKNOWN_PARTITION:
+        builders = {"reports": report_rows, "cells": cell_rows, "findings": finding_rows, "sections": section_rows}
+        for table in YEAR_TABLES:
+            folder = lake_dir / table / f"year={partition}"
+            old = _read(folder, SCHEMAS[table]).filter(pl.col("report_id").is_in(kept_ids))
+            frame = pl.concat([old, builders[table](fresh, parsed)], how="vertical_relaxed")
+            if table == "reports":
+                frame = rank_versions(frame)
+            rows[table] = frame.height
+            _swap_folder(folder, _part_writer(frame) if frame.height else None)
+    _atomic_file(documents_file, documents.write_parquet)
+
+    statuses = documents.group_by("status").len()
+    return PartitionUpdate(
+        partition=partition,
+        parsed=[f.relative_path for f in fresh],
+        reused=kept_paths,
+        rows=rows,
+        statuses={str(k): int(v) for k, v in statuses.iter_rows()},
+        not_parsed=[
+            (str(r["path"]), str(r["status"]), str(r["reason"] or ""))
+            for r in documents.filter(pl.col("status") != PARSED).iter_rows(named=True)
+        ],
+    )
+
+
+def _twin_row(copy: InboxFile, original: InboxFile, new: pl.DataFrame, previous: pl.DataFrame) -> dict[str, object]:
+    """The documents row of a file whose bytes equal another inbox file's: same outcome, one report."""
+    source = pl.concat([new, previous], how="vertical_relaxed").filter(pl.col("path") == original.relative_path)
+    row = source.row(0, named=True) if source.height else {}
+    return {
+        **row,
+        "path": copy.relative_path,
+        "file_name": copy.path.name,
+        "size_bytes": copy.size_bytes,
+        "reason": f"identical to {original.relative_path}: the report is counted once, under that path",
+        "partition": copy.partition,
+    }
+
+
+def _part_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
+    def write(folder: Path) -> None:
+        frame.write_parquet(folder / "part.parquet")
+
+    return write
+
+
+def remove_partition(lake_dir: Path, partition: str) -> None:
+    """Drop a partition whose files have all left the inbox."""
+    for table in YEAR_TABLES:
+        _swap_folder(lake_dir / table / f"year={partition}", None)
+    (lake_dir / "documents" / f"part-{partition}.parquet").unlink(missing_ok=True)
 
 
 def write_cross_findings(lake_dir: Path, rows: Sequence[dict[str, object]]) -> int:
     """The checks across reports (cross-year, peers), one file: they are recomputed over the whole lake."""
+    ensure_lake(lake_dir)
     frame = pl.DataFrame(list(rows), schema=FINDING_SCHEMA)
-    publish_table(lake_dir, "cross_findings", lambda folder: frame.write_parquet(folder / "cross_findings.parquet"))
+    _atomic_file(lake_dir / "cross_findings" / "cross_findings.parquet", frame.write_parquet)
     return frame.height

@@ -8,6 +8,10 @@ are only partly readable comes back ``partial`` with every unreadable cell named
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,6 +184,19 @@ def _validate(report: ParsedReport, document: ExtractedDocument) -> None:
     report.score = validation.score
 
 
+def report_year_hint(path: Path, fmt: str, data: bytes) -> int | None:
+    """The report year as parsing will read it (title, else statistics period), or None; never raises.
+
+    The inbox catalogue calls this once per new file to choose the partition the file is parsed in; it runs
+    the same reader and title parser as ``parse_bytes``, so the partition and the parsed year agree.
+    """
+    try:
+        document = read_document(path, fmt, data)
+    except Exception:  # a file that cannot be read is parsed (and fails with its reason) in "unknown"
+        return None
+    return identify(document.title_hint, (row.text for row in document.rows)).year
+
+
 def parse_inbox_file(inbox_file: InboxFile) -> ParsedReport:
     """Parse one catalogued inbox file; a file the catalogue already refused is failed with that reason."""
     if inbox_file.refusal is not None or inbox_file.format is None:
@@ -192,3 +209,17 @@ def parse_inbox_file(inbox_file: InboxFile) -> ParsedReport:
             [f"{inbox_file.relative_path}: {inbox_file.refusal}"],
         )
     return parse_file(inbox_file.path, inbox_file.relative_path)
+
+
+#: Fewer new documents than this are parsed in the calling process: starting workers costs more than it saves.
+PROCESS_THRESHOLD = 16
+
+
+def parse_many(files: Sequence[InboxFile], workers: int | None = None) -> list[ParsedReport]:
+    """Parse catalogued files in order, spread over ``workers`` processes (default: one per core)."""
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(files) < PROCESS_THRESHOLD:
+        return [parse_inbox_file(f) for f in files]
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(parse_inbox_file, files, chunksize=max(1, len(files) // (workers * 8))))

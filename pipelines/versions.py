@@ -15,29 +15,12 @@ The differences between versions stay queryable (``report_version_differences`` 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+import polars as pl
 
 from pipelines.canonical import numbers
 from pipelines.parse import PARSED, ParsedReport
 
 FORMAT_PREFERENCE = {"html": 1, "pdf": 2, "docx": 3, "markdown": 4, "text": 5}
-
-
-@dataclass(frozen=True)
-class Version:
-    """Where one document stands among the versions of its issuer's report for its year."""
-
-    issuer_key: str
-    cells_read: int
-    rank: int
-    versions: int
-
-    @property
-    def is_chosen(self) -> bool:
-        return self.rank == 1
 
 
 def issuer_key(report: ParsedReport) -> str | None:
@@ -50,27 +33,24 @@ def cells_read(report: ParsedReport) -> int:
     return sum(1 for cell in report.cells.values() if cell.status in numbers.PRINTED_STATUSES)
 
 
-def _order(report: ParsedReport, path: str) -> tuple[object, ...]:
-    published = report.facts.published_on if report.facts else None
-    return (
-        report.status != PARSED,
-        -cells_read(report),
-        -(published or date.min).toordinal(),
-        FORMAT_PREFERENCE.get(report.format or "", 9),
-        path,
+def rank_versions(reports: pl.DataFrame) -> pl.DataFrame:
+    """Fill ``version_rank``, ``versions`` and ``is_chosen`` of a reports frame by the rule above."""
+    group = ["issuer_key", "year"]
+    ranked = (
+        reports.with_columns(
+            (pl.col("status") != PARSED).alias("_not_parsed"),
+            pl.col("format").replace_strict(FORMAT_PREFERENCE, default=9, return_dtype=pl.Int32).alias("_format"),
+        )
+        .sort(
+            [*group, "_not_parsed", "cells_read", "published_on", "_format", "path"],
+            descending=[False, False, False, True, True, False, False],
+            nulls_last=True,
+        )
+        .with_columns(
+            (pl.int_range(pl.len()).over(group) + 1).cast(pl.Int32).alias("version_rank"),
+            pl.len().over(group).cast(pl.Int32).alias("versions"),
+        )
+        .with_columns((pl.col("version_rank") == 1).alias("is_chosen"))
+        .drop("_not_parsed", "_format")
     )
-
-
-def choose_versions(reports: Sequence[tuple[str, ParsedReport]]) -> dict[str, Version]:
-    """Rank the ``(path, report)`` pairs within each issuer and year; keyed by path."""
-    groups: dict[tuple[str, int], list[tuple[str, ParsedReport]]] = defaultdict(list)
-    for path, report in reports:
-        key = issuer_key(report)
-        if key is not None and report.year is not None:
-            groups[(key, report.year)].append((path, report))
-    chosen: dict[str, Version] = {}
-    for (key, _), members in groups.items():
-        members.sort(key=lambda member: _order(member[1], member[0]))
-        for rank, (path, report) in enumerate(members, start=1):
-            chosen[path] = Version(key, cells_read(report), rank, len(members))
-    return chosen
+    return ranked.select(reports.columns)

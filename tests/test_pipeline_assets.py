@@ -10,27 +10,32 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, defs
-from pipelines.defs.resources import REPO_ROOT, XxgkStorage, warehouse_file
+from pipelines.definitions import defs
+from pipelines.defs.build import build_all
+from pipelines.defs.resources import REPO_ROOT, warehouse_file
 
 
-def _materialize(raw: Path, out: Path) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources={"storage": XxgkStorage(raw_dir=str(raw), out_dir=str(out))},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
+def _materialize(raw: Path, out: Path) -> list[dg.ExecuteInProcessResult]:
+    runs = build_all(raw, out, dg.DagsterInstance.ephemeral())
+    assert all(run.success for run in runs)
+    return runs
 
 
 def test_build_from_inbox_with_a_bad_file(inbox: Path, tmp_path: Path) -> None:
     (inbox / "broken.pdf").write_bytes(b"<html>404 Not Found</html>")
     out = tmp_path / "out"
-    result = _materialize(inbox, out)
-    assert result.success
-    assert all(check.passed for check in result.get_asset_check_evaluations())
+    runs = _materialize(inbox, out)
+    assert all(check.passed for run in runs for check in run.get_asset_check_evaluations())
+    # One run per report year (the seed's 2023, and "unknown" for the page without a title), each parsing its file.
+    assert [run.dagster_run.tags.get("dagster/partition") for run in runs] == [None, "2023", "unknown", None]
+    for run in runs[1:3]:
+        documents = next(
+            m for m in run.get_asset_materialization_events() if m.asset_key == dg.AssetKey(["lake", "documents"])
+        )
+        assert documents.materialization.metadata["documents_parsed"].value == 1
 
     lake = out / "lake"
-    assert sorted(p.name for p in (lake / "cells").iterdir()) == ["year=2023"]
+    assert sorted(p.name for p in (lake / "cells").iterdir()) == ["year=2023", "year=__HIVE_DEFAULT_PARTITION__"]
     cells = pl.read_parquet(lake / "cells" / "year=2023")
     assert cells.height == 200
 
@@ -56,7 +61,7 @@ def test_rebuild_is_idempotent(inbox: Path, tmp_path: Path) -> None:
     ]
     snapshots = []
     for _ in range(2):
-        assert _materialize(inbox, out).success
+        _materialize(inbox, out)
         with duckdb.connect(str(warehouse_file(out)), read_only=True) as con:
             snapshots.append([con.execute(q).fetchall() for q in queries])
     assert snapshots[0] == snapshots[1]
@@ -67,7 +72,7 @@ def test_empty_inbox_builds_an_empty_warehouse(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     out = tmp_path / "out"
-    assert _materialize(raw, out).success
+    _materialize(raw, out)
     with duckdb.connect(str(warehouse_file(out)), read_only=True) as con:
         assert con.execute("select count(*) from active_disclosure").fetchone() == (0,)
 

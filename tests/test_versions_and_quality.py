@@ -7,8 +7,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
-from pipelines.defs.resources import XxgkStorage, warehouse_file
+from pipelines.defs.build import build_all
+from pipelines.defs.resources import warehouse_file
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -16,12 +16,8 @@ TITLE = "# 德归镇人民政府 2023 年信息公开工作年度报告"
 
 
 def _build(raw: Path, out: Path) -> duckdb.DuckDBPyConnection:
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources={"storage": XxgkStorage(raw_dir=str(raw), out_dir=str(out))},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
-    assert result.success
+    runs = build_all(raw, out, dg.DagsterInstance.ephemeral())
+    assert all(run.success for run in runs)
     return duckdb.connect(str(warehouse_file(out)), read_only=True)
 
 

@@ -1,33 +1,59 @@
-"""The asset graph: inbox catalogue → parsed reports and cells in the Parquet lake → DuckDB marts."""
+"""The asset graph: inbox catalogue → parsed reports and cells in the Parquet lake (one partition per report
+year) → checks across reports → DuckDB marts.
+
+New files reach the parse stage through the inbox sensor (``sensors.py``), which adds the year partitions
+they need; the marts and cross-report checks follow by declarative automation once parses land.
+"""
 
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
+from datetime import timedelta
 
 import dagster as dg
 import polars as pl
 
+from pipelines import PARSER_VERSION
 from pipelines.defs.resources import REPO_ROOT, XxgkStorage
 from pipelines.inbox import scan_inbox
-from pipelines.lake import read_inbox, write_cross_findings, write_inbox, write_parsed
-from pipelines.parse import parse_inbox_file
+from pipelines.lake import (
+    YEAR_TABLES,
+    known_years,
+    read_inbox,
+    remove_partition,
+    update_partition,
+    write_cross_findings,
+    write_inbox,
+)
+from pipelines.parse import parse_many, report_year_hint
 from pipelines.validation.corpus import cross_report_findings
-from pipelines.warehouse import build_warehouse, load_models
+from pipelines.warehouse import build_warehouse, load_models, table_preview
 
-LAKE_TABLES = ("documents", "reports", "cells", "findings", "sections")
+#: One partition per report year (as the report's title gives it), plus ``unknown`` for files without one.
+REPORT_YEAR = "report_year"
+report_years = dg.DynamicPartitionsDefinition(name=REPORT_YEAR)
+
+LAKE_TABLES = ("documents", *YEAR_TABLES)
+#: Only one process may write the DuckDB warehouse at a time (limit set in dagster.yaml).
+WAREHOUSE_POOL = "duckdb_writer"
 
 
 @dg.asset(key=["lake", "inbox"], group_name="lake", kinds={"parquet"})
 def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
-    """Every file in the inbox: path, sha256, size and the format its bytes show (or why none applies)."""
-    files = scan_inbox(storage.raw_path)
+    """Every file in the inbox: path, sha256, size, the format its bytes show, and the report year its title
+    gives (the partition it is parsed in). Adds the year partitions that new files need."""
+    files = scan_inbox(storage.raw_path, report_year_hint, known_years(storage.lake_path))
     count = write_inbox(storage.lake_path, files)
+    partitions = sorted({f.partition for f in files})
+    new = [key for key in partitions if not context.instance.has_dynamic_partition(REPORT_YEAR, key)]
+    if new:
+        context.instance.add_dynamic_partitions(REPORT_YEAR, new)
     formats = Counter(f.format or "unreadable" for f in files)
-    context.log.info(f"catalogued {count} files from {storage.raw_path}")
     return dg.MaterializeResult(
         metadata={
-            "files": count,
+            "dagster/row_count": count,
             "by_format": dg.MetadataValue.json(dict(sorted(formats.items()))),
+            "partitions": dg.MetadataValue.json(partitions),
+            "new_partitions": dg.MetadataValue.json(new),
             "inbox": dg.MetadataValue.path(str(storage.raw_path)),
         }
     )
@@ -35,34 +61,53 @@ def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["lake", name], deps=[["lake", "inbox"]], group_name="lake", kinds={"parquet"})
+        dg.AssetSpec(
+            ["lake", name],
+            deps=[["lake", "inbox"]],
+            group_name="lake",
+            kinds={"parquet"},
+            partitions_def=report_years,
+            code_version=PARSER_VERSION,
+        )
         for name in LAKE_TABLES
     ],
+    partitions_def=report_years,
 )
 def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult[None]]:
-    """Parse every catalogued file into reports and canonical cells; every file gets a documents row."""
-    files = read_inbox(storage.lake_path)
-    reports = [parse_inbox_file(f) for f in files]
-    counts = write_parsed(storage.lake_path, files, reports)
-    statuses = Counter(r.status for r in reports)
-    failing = [
-        (f.relative_path, r.status, "; ".join(r.errors)[:300])
-        for f, r in zip(files, reports, strict=True)
-        if r.status != "parsed"
-    ]
-    table = "| file | status | reason |\n|---|---|---|\n" + "\n".join(
-        f"| {p} | {s} | {why.replace('|', '/')} |" for p, s, why in failing
+    """Parse the inbox files of one report year into documents, reports, cells, findings and sections.
+
+    A document whose bytes and parser version are unchanged since the last run keeps its rows and is not
+    parsed again; ``documents_parsed`` in the metadata counts the ones that were.
+    """
+    partition = context.partition_key
+    files = [f for f in read_inbox(storage.lake_path) if f.partition == partition]
+    if not files:
+        remove_partition(storage.lake_path, partition)
+        context.log.info(f"partition {partition}: no inbox file left; its rows were removed")
+        for table in LAKE_TABLES:
+            yield dg.MaterializeResult(asset_key=["lake", table], metadata={"dagster/row_count": 0})
+        return
+    update = update_partition(storage.lake_path, partition, files, parse_many)
+    context.log.info(
+        f"partition {partition}: parsed {len(update.parsed)} documents, reused {len(update.reused)}; {update.statuses}"
     )
-    context.log.info(f"parse outcomes: {dict(statuses)}")
+    table = "| file | status | reason |\n|---|---|---|\n" + "\n".join(
+        f"| {path} | {status} | {reason.replace('|', '/')[:300]} |" for path, status, reason in update.not_parsed
+    )
     documents_metadata: dict[str, dg.RawMetadataValue] = {
-        "dagster/row_count": counts["documents"],
-        **{f"status_{status}": statuses.get(status, 0) for status in ("parsed", "partial", "failed", "needs_ocr")},
+        "dagster/row_count": update.rows["documents"],
+        "documents_parsed": len(update.parsed),
+        "documents_reused": len(update.reused),
+        "parsed_paths": dg.MetadataValue.json(update.parsed[:50]),
+        **{
+            f"status_{s}": update.statuses.get(s, 0)
+            for s in ("parsed", "partial", "failed", "needs_ocr", "not_a_report")
+        },
+        "not_fully_parsed": dg.MetadataValue.md(table if update.not_parsed else "none"),
     }
-    if failing:
-        documents_metadata["not_fully_parsed"] = dg.MetadataValue.md(table)
     yield dg.MaterializeResult(asset_key=["lake", "documents"], metadata=documents_metadata)
-    for table in LAKE_TABLES[1:]:
-        yield dg.MaterializeResult(asset_key=["lake", table], metadata={"dagster/row_count": counts[table]})
+    for name in YEAR_TABLES:
+        yield dg.MaterializeResult(asset_key=["lake", name], metadata={"dagster/row_count": update.rows.get(name, 0)})
 
 
 @dg.asset(
@@ -70,6 +115,7 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
     deps=[["lake", "reports"], ["lake", "cells"], ["lake", "sections"]],
     group_name="lake",
     kinds={"parquet"},
+    automation_condition=dg.AutomationCondition.eager(),
 )
 def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Checks across reports: each issuer's consecutive years (R5, R6, jumps, copied text) and peers' copies."""
@@ -171,24 +217,30 @@ _MODELS = load_models(REPO_ROOT / "sql")
             group_name="warehouse",
             kinds={"duckdb"},
             metadata={"sql_file": f"sql/{model.path.name}"},
+            automation_condition=dg.AutomationCondition.eager(),
+            # The reports of year Y are due by 31 March of Y+1 (条例 第四十九条): the marts should have been
+            # refreshed within the quarter before each 31 March.
+            freshness_policy=dg.FreshnessPolicy.cron(deadline_cron="0 0 31 3 *", lower_bound_delta=timedelta(days=90)),
         )
         for model in _MODELS
     ],
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
 )
 def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult[None]]:
     """Build every ``sql/`` model into a new DuckDB file and publish it atomically."""
     counts = build_warehouse(storage.lake_path, storage.sql_path, storage.warehouse_path)
     context.log.info(f"warehouse published at {storage.warehouse_path}: {counts}")
     for name, rows in counts.items():
+        columns, preview = table_preview(storage.warehouse_path, name)
         yield dg.MaterializeResult(
             asset_key=["warehouse", name],
-            metadata={"dagster/row_count": rows, "warehouse": dg.MetadataValue.path(str(storage.warehouse_path))},
+            metadata={
+                "dagster/row_count": rows,
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(name=column, type=kind) for column, kind in columns]
+                ),
+                "preview": dg.MetadataValue.md(preview),
+                "warehouse": dg.MetadataValue.path(str(storage.warehouse_path)),
+            },
         )
-
-
-def sql_model_names() -> list[str]:
-    return [model.name for model in _MODELS]
-
-
-def model_file(name: str) -> Path:
-    return REPO_ROOT / "sql" / f"{name}.sql"

@@ -1,0 +1,78 @@
+"""A whole build in process, as ``make run`` and ``xxgk build`` do it: the same assets the UI shows.
+
+Catalogue the inbox, then parse each report year that has inbox files (or had them: a year whose files
+left the inbox is emptied), then the cross-report checks and the warehouse. Every step is a real Dagster
+run in the given instance, so ``make ui`` shows them afterwards.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.assets import (
+    REPORT_YEAR,
+    arithmetic_consistency,
+    cells_have_reports,
+    cells_unique_per_report_and_key,
+    completeness,
+    cross_findings,
+    inbox_catalog,
+    parsed_lake,
+    reports_unique,
+    text_table_agreement,
+    warehouse_tables,
+)
+from pipelines.defs.resources import XxgkStorage
+from pipelines.lake import lake_partitions, read_inbox
+
+#: Runs print INFO and above: the assets' own log lines, not Dagster's step-by-step DEBUG events.
+RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+LAKE_CHECKS = [
+    cells_unique_per_report_and_key,
+    cells_have_reports,
+    reports_unique,
+    arithmetic_consistency,
+    text_table_agreement,
+    completeness,
+]
+
+
+def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInProcessResult]:
+    """Run every step; stops at the first failed run and returns the runs made (the last one failed)."""
+    storage = XxgkStorage(raw_dir=str(raw_dir), out_dir=str(out_dir))
+    resources = {"storage": storage}
+    runs = [
+        dg.materialize(
+            [inbox_catalog], resources=resources, instance=instance, run_config=RUN_CONFIG, raise_on_error=False
+        )
+    ]
+    if not runs[-1].success:
+        return runs
+    partitions = sorted({f.partition for f in read_inbox(storage.lake_path)} | lake_partitions(storage.lake_path))
+    missing = [key for key in partitions if not instance.has_dynamic_partition(REPORT_YEAR, key)]
+    if missing:
+        instance.add_dynamic_partitions(REPORT_YEAR, missing)
+    for partition in partitions:
+        runs.append(
+            dg.materialize(
+                [parsed_lake, *LAKE_CHECKS],
+                partition_key=partition,
+                resources=resources,
+                instance=instance,
+                run_config=RUN_CONFIG,
+                raise_on_error=False,
+            )
+        )
+        if not runs[-1].success:
+            return runs
+    runs.append(
+        dg.materialize(
+            [cross_findings, warehouse_tables],
+            resources=resources,
+            instance=instance,
+            run_config=RUN_CONFIG,
+            raise_on_error=False,
+        )
+    )
+    return runs
