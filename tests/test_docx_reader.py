@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -237,7 +238,7 @@ def test_total_size_limit_covers_every_part(monkeypatch: pytest.MonkeyPatch) -> 
         read_docx("t.docx", to_bytes(document))
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=60 * int(os.environ.get("XXGK_FUZZ_SCALE", "1")), deadline=None, database=None)
 @given(st.data())
 def test_damaged_archives_are_unreadable_never_a_crash(data: st.DataObject) -> None:
     """Flip, cut or splice bytes of a real .docx: the reader returns rows or raises UnreadableDocument."""

@@ -49,6 +49,8 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~)")
 _ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+#: Tabs and line breaks inside one cell would split it into cells or rows downstream.
+_CONTROL_SPACE = re.compile(r" *[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+ *")
 _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 
@@ -62,13 +64,14 @@ _TITLE_MAX_LINE = 60
 
 
 def _inline(text: str) -> str:
-    """Plain text of one cell or line: HTML tags to spaces, entities decoded, Markdown markers removed."""
+    """Plain text of one cell or line: HTML tags to spaces, entities decoded (``&#9;`` too, so tabs and line
+    breaks are turned into spaces last), Markdown markers removed."""
     text = _BR.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text)
     text = html.unescape(text)
-    return text.replace("\t", " ").strip()
+    return _CONTROL_SPACE.sub(" ", text).strip()
 
 
 def _has_pipe(line: str) -> bool:
