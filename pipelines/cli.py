@@ -3,6 +3,7 @@
 xxgk parse FILE... [--json]        one JSON object per file (JSON Lines) with --json
 xxgk build [--raw DIR] [--out DIR] what `make run` builds: inbox → lake → warehouse
 xxgk sql [--out DIR] "select …"    run a query on the built warehouse and print a table
+xxgk show ISSUER [--out DIR]       one body's reports over the years: identity, 表二–表四, quality, gaps
 xxgk eval DIR                      cell accuracy against NAME.expected.json files
 """
 
@@ -167,6 +168,21 @@ def _shell(con: Any, max_rows: int) -> int:
     return 1 if failures else 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from pipelines.show import IssuerLookupError, show_issuer
+
+    database = _warehouse_or_complain(args.out, "show")
+    if database is None:
+        return 2
+    try:
+        text = show_issuer(database, args.issuer, width=args.width)
+    except IssuerLookupError as error:
+        print(f"xxgk show: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.warehouse import ExportError, export_table
 
@@ -241,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
     sql.add_argument("--max-rows", type=int, default=200)
     sql.set_defaults(func=cmd_sql)
+
+    show = commands.add_parser("show", help="one issuer's series: identity, 表二–表四 by year, quality, gaps")
+    show.add_argument("issuer", metavar="ISSUER", help="issuer_key, issuer name (as printed or normalised) or part")
+    show.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
+    show.add_argument("--width", type=int, default=120, help="maximum line width in columns (default 120)")
+    show.set_defaults(func=cmd_show)
 
     export = commands.add_parser("export", help="write a mart to a csv, parquet or xlsx file")
     export.add_argument("mart", help="a table of the warehouse, e.g. active_disclosure")
