@@ -153,6 +153,15 @@ def test_paragraph_tabs_separate_cells_and_breaks_are_spaces() -> None:
     ]
 
 
+def test_literal_control_characters_in_text_never_reach_a_cell() -> None:
+    document = Document()
+    document.add_paragraph("规章\t0").add_run("\n1\r\n2")
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run("行政\u2028许可\r")
+    cells = [cells for cells, _ in rows_of(document)]
+    assert cells == [("规章", "0 1 2"), ("行政 许可",)]
+
+
 def test_content_controls_and_tracked_deletions() -> None:
     document = Document()
     body = document.element.body

@@ -86,7 +86,9 @@ _SKIP_TEXT = frozenset({_W_DEL, _W_MOVE_FROM, _MC_FALLBACK})
 #: Wrappers (content controls, custom XML) whose content belongs to the enclosing block or row.
 _WRAPPERS = frozenset({_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML})
 
-_SPACES = re.compile(r"[ \t\r\n]+")
+_SPACES = re.compile(r"[ \t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+#: Line breaks (``w:br``, or literal ones some generators put inside ``w:t``) end no row: one paragraph is one.
+_LINE_BREAKS = re.compile(r" *[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+ *")
 
 
 def _check_archive(data: bytes) -> None:
@@ -213,7 +215,7 @@ def read_docx(source: str, data: bytes) -> ExtractedDocument:
             rows.extend(_table_rows(block, str(table_number)))
             continue
         paragraph_number += 1
-        text = _text(block).replace("\n", " ")
+        text = _LINE_BREAKS.sub(" ", _text(block))
         cells = tuple(cell.strip() for cell in text.split("\t"))
         if any(cells):
             rows.append(Row(cells=cells, locator=f"paragraph {paragraph_number}"))
