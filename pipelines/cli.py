@@ -4,6 +4,7 @@ xxgk parse FILE... [--json]        one JSON object per file (JSON Lines) with --
 xxgk build [--raw DIR] [--out DIR] what `make run` builds: inbox → lake → warehouse
 xxgk sql [--out DIR] "select …"    run a query on the built warehouse and print a table
 xxgk show ISSUER [--out DIR]       one body's reports over the years: identity, 表二–表四, quality, gaps
+xxgk dictionary [--out FILE]       write the data dictionary (metrics.csv keys, every mart and column)
 xxgk eval DIR                      cell accuracy against NAME.expected.json files
 """
 
@@ -183,6 +184,25 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from pipelines.defs.resources import warehouse_file
+    from pipelines.dictionary import DEFAULT_OUTPUT, write_dictionary
+
+    source = Path(args.warehouse)
+    database = source if source.is_file() else warehouse_file(source)
+    if not database.exists():
+        print(
+            f"xxgk dictionary: no warehouse at {database} to take column types from; run `make run` or "
+            "`xxgk build` first, or give --warehouse",
+            file=sys.stderr,
+        )
+        return 2
+    output = Path(args.out) if args.out else DEFAULT_OUTPUT
+    text = write_dictionary(output, database)
+    print(f"data dictionary written to {output} ({len(text.splitlines())} lines, column types from {database})")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.warehouse import ExportError, export_table
 
@@ -263,6 +283,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
     show.add_argument("--width", type=int, default=120, help="maximum line width in columns (default 120)")
     show.set_defaults(func=cmd_show)
+
+    dictionary = commands.add_parser("dictionary", help="write the data dictionary (Markdown) of keys and marts")
+    dictionary.add_argument("--out", default=None, help="Markdown file to write (default docs/data-dictionary.md)")
+    dictionary.add_argument(
+        "--warehouse",
+        default=str(_default_out()),
+        help="build output folder, or a .duckdb file, to take column types from (default data)",
+    )
+    dictionary.set_defaults(func=cmd_dictionary)
 
     export = commands.add_parser("export", help="write a mart to a csv, parquet or xlsx file")
     export.add_argument("mart", help="a table of the warehouse, e.g. active_disclosure")
