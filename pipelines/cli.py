@@ -19,21 +19,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipelines.paths import SQL_DIR, default_out_dir, default_raw_dir, warehouse_file
+
 EXAMPLE_QUERY = (
     "select issuer, year, licensing_decisions, penalty_decisions from active_disclosure order by issuer, year"
 )
 
 
 def _default_out() -> Path:
-    from pipelines.defs.resources import REPO_ROOT
-
-    return Path(os.environ.get("XXGK_OUT_DIR", str(REPO_ROOT / "data")))
+    return default_out_dir()
 
 
 def _default_raw() -> Path:
-    from pipelines.defs.resources import REPO_ROOT
-
-    return Path(os.environ.get("XXGK_RAW_DIR", str(REPO_ROOT / "data" / "raw")))
+    return default_raw_dir()
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -63,15 +61,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    import dagster as dg
-
-    from pipelines.defs.build import build_all
-    from pipelines.defs.resources import warehouse_file
+    from pipelines.warehouse import is_up_to_date
 
     raw, out = Path(args.raw).resolve(), Path(args.out).resolve()
     if not raw.is_dir():
         print(f"xxgk build: inbox {raw} is not a folder", file=sys.stderr)
         return 2
+    if not args.force and is_up_to_date(raw, SQL_DIR, warehouse_file(out)):
+        print("xxgk build: nothing changed since the last build (inbox, parser and sql/); --force rebuilds")
+        _print_summary(warehouse_file(out), out)
+        return 0
+    import dagster as dg
+
+    from pipelines.defs.build import build_all
+
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     runs = build_all(raw, out, instance)
     if not runs[-1].success:
@@ -97,15 +100,13 @@ def _print_summary(database: Path, out: Path) -> None:
     for path, status, reason in failures[:20]:
         print(f"  {status}: {str(reason or path)[:240]}")
     if len(failures) > 20:
-        print(f"  … and {len(failures) - 20} more: xxgk sql \"select path, status, reason from documents\"")
+        print(f'  … and {len(failures) - 20} more: xxgk sql "select path, status, reason from documents"')
     print(f"warehouse: {database}")
     print(f"lake:      {out / 'lake'}")
     print(f'try:       xxgk sql "{EXAMPLE_QUERY}"')
 
 
 def _warehouse_or_complain(out: str, command: str) -> Path | None:
-    from pipelines.defs.resources import warehouse_file
-
     database = warehouse_file(Path(out))
     if not database.exists():
         print(f"xxgk {command}: no warehouse at {database}; run `make run` or `xxgk build` first", file=sys.stderr)
@@ -185,7 +186,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
-    from pipelines.defs.resources import warehouse_file
     from pipelines.dictionary import DEFAULT_OUTPUT, write_dictionary
 
     source = Path(args.warehouse)
@@ -270,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the lake and the warehouse from an inbox")
     build.add_argument("--raw", default=str(_default_raw()), help="inbox folder (default data/raw)")
     build.add_argument("--out", default=str(_default_out()), help="output folder (default data)")
+    build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.set_defaults(func=cmd_build)
 
     sql = commands.add_parser("sql", help="query the warehouse (no query: interactive shell)")

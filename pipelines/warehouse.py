@@ -11,6 +11,8 @@ crash mid-build leaves the published file as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -160,3 +162,24 @@ def table_preview(database: Path, table: str, limit: int = 10) -> tuple[list[tup
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     return text.replace("|", "/").replace("\n", " ")[:80]
+
+
+def build_stamp(raw_dir: Path, sql_dir: Path) -> str:
+    """What a warehouse is built from: the inbox files' bytes, the parser version and the SQL models."""
+    from pipelines import PARSER_VERSION
+    from pipelines.inbox import scan_inbox
+
+    inbox = sorted((f.relative_path, f.sha256) for f in scan_inbox(raw_dir))
+    sql = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in sorted(sql_dir.glob("*.sql"))))
+    return json.dumps({"inbox": inbox, "parser": PARSER_VERSION, "sql": sql.hexdigest()})
+
+
+def stamp_file(database: Path) -> Path:
+    """The stamp written beside a published warehouse after a successful build."""
+    return database.with_name("build-stamp.json")
+
+
+def is_up_to_date(raw_dir: Path, sql_dir: Path, database: Path) -> bool:
+    """Whether the published warehouse was built from exactly this inbox, parser and SQL: nothing to do."""
+    stamp = stamp_file(database)
+    return database.exists() and stamp.exists() and stamp.read_text() == build_stamp(raw_dir, sql_dir)

@@ -6,6 +6,7 @@ run in the given instance, so ``make ui`` shows them afterwards.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -24,6 +25,7 @@ from pipelines.defs.assets import (
 )
 from pipelines.defs.resources import XxgkStorage
 from pipelines.lake import lake_partitions, read_inbox
+from pipelines.warehouse import build_stamp, stamp_file
 
 #: Runs print INFO and above: the assets' own log lines, not Dagster's step-by-step DEBUG events.
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -39,14 +41,26 @@ LAKE_CHECKS = [
 
 
 def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInProcessResult]:
-    """Run every step; stops at the first failed run and returns the runs made (the last one failed)."""
+    """Run every step; stops at the first failed run and returns the runs made (the last one failed).
+
+    After a successful build a stamp beside the warehouse records what it was built from (see
+    ``pipelines.warehouse.is_up_to_date``), so that a caller can skip a build when nothing changed.
+    """
     storage = XxgkStorage(raw_dir=str(raw_dir), out_dir=str(out_dir))
     resources = {"storage": storage}
-    runs = [
-        dg.materialize(
-            [inbox_catalog], resources=resources, instance=instance, run_config=RUN_CONFIG, raise_on_error=False
+    stamp = build_stamp(storage.raw_path, storage.sql_path)
+
+    def run(assets: list[Any], partition: str | None = None) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            assets,
+            partition_key=partition,
+            resources=resources,
+            instance=instance,
+            run_config=RUN_CONFIG,
+            raise_on_error=False,
         )
-    ]
+
+    runs = [run([inbox_catalog])]
     if not runs[-1].success:
         return runs
     partitions = sorted({f.partition for f in read_inbox(storage.lake_path)} | lake_partitions(storage.lake_path))
@@ -54,25 +68,10 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
     if missing:
         instance.add_dynamic_partitions(REPORT_YEAR, missing)
     for partition in partitions:
-        runs.append(
-            dg.materialize(
-                [parsed_lake, *LAKE_CHECKS],
-                partition_key=partition,
-                resources=resources,
-                instance=instance,
-                run_config=RUN_CONFIG,
-                raise_on_error=False,
-            )
-        )
+        runs.append(run([parsed_lake, *LAKE_CHECKS], partition))
         if not runs[-1].success:
             return runs
-    runs.append(
-        dg.materialize(
-            [cross_findings, warehouse_tables],
-            resources=resources,
-            instance=instance,
-            run_config=RUN_CONFIG,
-            raise_on_error=False,
-        )
-    )
+    runs.append(run([cross_findings, warehouse_tables]))
+    if runs[-1].success:
+        stamp_file(storage.warehouse_path).write_text(stamp)
     return runs

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from pipelines.paths import REPO_ROOT, SQL_DIR, default_out_dir, default_raw_dir, warehouse_file
+
+__all__ = ["REPO_ROOT", "XxgkStorage", "warehouse_file"]
 
 
 class XxgkStorage(dg.ConfigurableResource):  # type: ignore[type-arg]
@@ -17,9 +18,9 @@ class XxgkStorage(dg.ConfigurableResource):  # type: ignore[type-arg]
     checkout, so ``make run``, ``make ui`` and ``xxgk build`` all work on the same folders.
     """
 
-    raw_dir: str = os.environ.get("XXGK_RAW_DIR", str(REPO_ROOT / "data" / "raw"))
-    out_dir: str = os.environ.get("XXGK_OUT_DIR", str(REPO_ROOT / "data"))
-    sql_dir: str = str(REPO_ROOT / "sql")
+    raw_dir: str = str(default_raw_dir())
+    out_dir: str = str(default_out_dir())
+    sql_dir: str = str(SQL_DIR)
 
     @property
     def raw_path(self) -> Path:
@@ -36,8 +37,3 @@ class XxgkStorage(dg.ConfigurableResource):  # type: ignore[type-arg]
     @property
     def sql_path(self) -> Path:
         return Path(self.sql_dir)
-
-
-def warehouse_file(out_dir: Path) -> Path:
-    """The published DuckDB file below an output folder."""
-    return out_dir / "warehouse" / "xxgk.duckdb"
