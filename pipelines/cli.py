@@ -237,20 +237,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not scores:
         print(f"xxgk eval: no report with a NAME.expected.json beside it in {directory}", file=sys.stderr)
         return 2
-    total = right = 0
-    print(f"{'file':<40} {'template':<8} {'cells':>9} {'acc':>7}  issuer year template status")
+    total = right = wrong = ambiguous = 0
+    print(
+        f"{'file':<40} {'template':<8} {'cells':>9} {'acc':>7} {'wrong':>5} {'ambig':>5}  issuer year template status"
+    )
     for s in scores:
         total += s.cells_total
         right += s.cells_right
+        wrong += s.wrong_cells
+        ambiguous += s.open_cells
         flags = " ".join("ok" if ok else "WRONG" for ok in (s.issuer_right, s.year_right, s.template_right))
         cells = f"{s.cells_right:>4}/{s.cells_total:<4}"
-        print(f"{s.source:<40} {s.template:<8} {cells} {s.accuracy:>7.1%}  {flags} {s.status}")
+        print(
+            f"{s.source:<40} {s.template:<8} {cells} {s.accuracy:>7.1%} {s.wrong_cells:>5} {s.open_cells:>5}  "
+            f"{flags} {s.status}"
+        )
     for s in scores:
         for m in s.mismatches:
             print(f"  {s.source}: {m.key}: expected {m.expected!r}, got {m.actual!r} ({m.status}; raw {m.raw!r})")
     identity_right = sum(s.issuer_right and s.year_right and s.template_right for s in scores)
     print(
         f"overall: {right}/{total} cells exact ({right / total if total else 1:.2%}); "
+        f"{wrong} wrong, {ambiguous} left ambiguous (flagged, several readings fit); "
         f"issuer, year and template right for {identity_right}/{len(scores)} files"
     )
     return 0

@@ -38,6 +38,16 @@ class FileScore:
     mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
+    def open_cells(self) -> int:
+        """Mismatches the parser flagged as ambiguous (several readings fit) rather than read wrong."""
+        return sum(1 for m in self.mismatches if m.actual is None and m.status == "ambiguous")
+
+    @property
+    def wrong_cells(self) -> int:
+        """Mismatches where the parser gave a value (or a placeholder status) that is not the truth."""
+        return len(self.mismatches) - self.open_cells
+
+    @property
     def accuracy(self) -> float:
         return self.cells_right / self.cells_total if self.cells_total else 1.0
 
