@@ -75,10 +75,22 @@ def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, 
                 if model.description:
                     con.execute(f"comment on table {model.name} is {_quote(model.description)}")
             con.execute("checkpoint")
+        _retire_wal(database)
         os.replace(building, database)
     finally:
         building.unlink(missing_ok=True)
     return counts
+
+
+def _retire_wal(database: Path) -> None:
+    """Move aside the write-ahead log an analyst's writes left beside the published file.
+
+    A WAL belongs to the file it was written for; left beside the new file, it makes every new connection
+    fail ("WAL does not match database file"). The analyst's open session keeps its own handle and goes on.
+    """
+    wal = database.with_name(database.name + ".wal")
+    if wal.exists():
+        os.replace(wal, wal.with_name(wal.name + ".stale"))
 
 
 def _quote(text: str) -> str:
