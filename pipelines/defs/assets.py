@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines import PARSER_VERSION
 from pipelines.defs.resources import REPO_ROOT, XxgkStorage
+from pipelines.dictionary import column_schema
 from pipelines.inbox import scan_inbox
 from pipelines.lake import (
     YEAR_TABLES,
@@ -232,13 +233,14 @@ def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) ->
     counts = build_warehouse(storage.lake_path, storage.sql_path, storage.warehouse_path)
     context.log.info(f"warehouse published at {storage.warehouse_path}: {counts}")
     for name, rows in counts.items():
-        columns, preview = table_preview(storage.warehouse_path, name)
+        _, preview = table_preview(storage.warehouse_path, name)
+        columns = column_schema(storage.warehouse_path, name)
         yield dg.MaterializeResult(
             asset_key=["warehouse", name],
             metadata={
                 "dagster/row_count": rows,
                 "dagster/column_schema": dg.TableSchema(
-                    columns=[dg.TableColumn(name=column, type=kind) for column, kind in columns]
+                    columns=[dg.TableColumn(name=column, type=kind, description=text) for column, kind, text in columns]
                 ),
                 "preview": dg.MetadataValue.md(preview),
                 "warehouse": dg.MetadataValue.path(str(storage.warehouse_path)),
