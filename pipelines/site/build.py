@@ -60,7 +60,7 @@ def build_site(database: Path, out_dir: Path = DEFAULT_SITE_DIR, raw_dir: Path |
 
     pages: dict[str, str] = {"index.html": overview_page(data, regions, issuers)}
     for region in regions.values():
-        pages[region.file] = region_page(region, regions, data, issuers)
+        pages[region.file] = region_page(region, regions, issuers)
     for issuer in issuers.values():
         pages[issuer.file] = issuer_page(issuer, data, regions, issuers, links)
 

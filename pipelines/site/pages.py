@@ -288,6 +288,15 @@ def _region_link(region: Region, depth: int) -> Markup:
     return el("a", region.name, href="../" * depth + region.file)
 
 
+def _region_trail(report: Record, regions: dict[tuple[str, str], Region], depth: int) -> Content:
+    """Where a report's body is placed, province first, each division linked to its page."""
+    trail: list[Content] = []
+    for ident in _placements(report):
+        if ident in regions:
+            trail += [Markup(" › ") if trail else None, _region_link(regions[ident], depth)]
+    return trail or "not placed 未定位"
+
+
 # --------------------------------------------------------------------------------------------------------
 # Overview
 
@@ -319,7 +328,7 @@ def overview_page(data: SiteData, regions: dict[tuple[str, str], Region], issuer
         _totals_section(data),
         _quality_section(data),
         _regions_section(regions),
-        _issuers_section(data, issuers),
+        _issuers_section(data, regions, issuers),
     ]
     return page("政府信息公开年度报告 · 总览 Overview", body, depth=0)
 
@@ -529,7 +538,7 @@ def _regions_section(regions: dict[tuple[str, str], Region]) -> Markup:
     )
 
 
-def _issuers_section(data: SiteData, issuers: dict[str, Issuer]) -> Markup:
+def _issuers_section(data: SiteData, regions: dict[tuple[str, str], Region], issuers: dict[str, Issuer]) -> Markup:
     rows = []
     for issuer in sorted(issuers.values(), key=lambda i: (i.name, i.key)):
         chosen = issuer.chosen
@@ -540,12 +549,7 @@ def _issuers_section(data: SiteData, issuers: dict[str, Issuer]) -> Markup:
             [
                 _issuer_link(issuers, issuer.key, 0),
                 admin_level(latest["admin_level"]),
-                "/".join(
-                    str(latest[k])
-                    for k in ("region_province", "region_prefecture", "region_county", "region_township")
-                    if latest.get(k)
-                )
-                or NULL,
+                _region_trail(latest, regions, 0),
                 f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0]),
                 num(integer(len(years)), data_measure="reports", data_issuer=issuer.key),
                 num(score(quality["score"]) if quality else NULL, data_measure="score", data_issuer=issuer.key),
@@ -595,9 +599,7 @@ REGION_MEASURES: tuple[tuple[str, str, str | None, Format], ...] = (
 )
 
 
-def region_page(
-    region: Region, regions: dict[tuple[str, str], Region], data: SiteData, issuers: dict[str, Issuer]
-) -> str:
+def region_page(region: Region, regions: dict[tuple[str, str], Region], issuers: dict[str, Issuer]) -> str:
     """A division: bodies reporting and their summed figures over the years, its subdivisions and issuers."""
     crumbs: list[tuple[str, str | None]] = []
     ancestor = region.parent
@@ -991,7 +993,7 @@ def issuer_page(
 
     aside = _issuer_quality(issuer, data, span, quality, categories)
     body: list[Content] = [
-        _issuer_facts(issuer, placements, regions),
+        _issuer_facts(issuer, regions),
         el(
             "div",
             el(
@@ -1022,17 +1024,12 @@ def issuer_page(
     return page(issuer.name, body, depth=1, crumbs=crumbs)
 
 
-def _issuer_facts(issuer: Issuer, placements: list[tuple[str, str]], regions: dict[tuple[str, str], Region]) -> Markup:
+def _issuer_facts(issuer: Issuer, regions: dict[tuple[str, str], Region]) -> Markup:
     chosen = issuer.chosen
     names = sorted({str(r["issuer"]) for r in issuer.reports})
     levels = sorted({str(r["admin_level"]) for r in chosen if r.get("admin_level")})
     years = [int(r["year"]) for r in chosen]
     gaps = [y for y in issuer.years if y not in years]
-    region_links: list[Content] = []
-    for ident in placements:
-        if region_links:
-            region_links.append(Markup(" › "))
-        region_links.append(_region_link(regions[ident], 1))
     return el(
         "dl",
         el("dt", "issuer key"),
@@ -1042,7 +1039,7 @@ def _issuer_facts(issuer: Issuer, placements: list[tuple[str, str]], regions: di
         el("dt", "admin level 层级"),
         el("dd", ", ".join(admin_level(level) for level in levels) or NULL),
         el("dt", "region 地区"),
-        el("dd", region_links or "not placed in the division list 未定位"),
+        el("dd", _region_trail(chosen[-1], regions, 1)),
         el("dt", "reports 报告"),
         el(
             "dd",
