@@ -210,7 +210,9 @@ svg.chart .empty {{ fill: var(--muted); font-style: italic; }}
 @media (max-width: 1000px) {{ .layout {{ grid-template-columns: 1fr; }} }}
 aside {{ background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .25rem .9rem .9rem; }}
 aside h2 {{ margin-top: .6rem; }}
+aside table {{ font-size: .82rem; }}
 aside td {{ overflow-wrap: anywhere; }}
+aside td:first-child, aside td.num {{ overflow-wrap: normal; white-space: nowrap; }}
 .fail {{ color: var(--fail); font-weight: 600; }}
 ul.findings {{ padding-left: 1.1rem; }} ul.findings li {{ margin: .35rem 0; }}
 ul.tree, ul.tree ul {{ list-style: none; padding-left: 1.1rem; margin: .15rem 0; }}
