@@ -27,7 +27,6 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from docx import Document
@@ -300,19 +299,11 @@ def test_oracle_on_the_documented_real_examples() -> None:
 
 
 def parse_rendering(synth: Synth, layout: str, directory: Path) -> ParsedReport:
-    """Render ``synth`` in ``layout`` to a file under its real extension and parse it as the pipeline does.
-
-    ``markdown_html`` is parsed as Markdown whatever format detection says: detection currently sends a
-    ``.md`` file with ``<table`` in its head to the HTML reader (pinned by the xfail test
-    ``test_markdown_with_html_tables_is_detected_as_markdown``); these tests are about the readers.
-    """
+    """Render ``synth`` in ``layout`` to a file under its real extension and parse it as the pipeline does."""
     suffix = LAYOUTS[layout][1]
     path = directory / f"{synth.issuer}_{synth.year}_{layout}{suffix}"
     path.write_bytes(render(layout, synth.issuer, synth.year, synth.template, synth.cells))
-    if layout != "markdown_html":
-        return parse_file(path)
-    with mock.patch("pipelines.parse.detect_format", return_value=("markdown", None)):
-        return parse_file(path)
+    return parse_file(path)
 
 
 def same(expected: Value, actual: object) -> bool:
@@ -449,7 +440,6 @@ def test_k1_blank_first_value_before_span_padding(tmp_path: Path) -> None:
     assert row_values(parse_file(path), "t2.admin_fees") == [None, 0]
 
 
-@pytest.mark.xfail(reason="formats.py: <table in the head of a .md file routes it to the HTML reader", strict=False)
 def test_markdown_with_html_tables_is_detected_as_markdown() -> None:
     """MinerU-style Markdown (HTML tables inside ``.md``) must reach the Markdown reader."""
     head = "# 某局2023年度政府信息公开工作年度报告\n\n<table><tr><td>规章</td><td>0</td></tr></table>\n"

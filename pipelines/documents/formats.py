@@ -38,7 +38,13 @@ def detect_format(path: Path, head: bytes) -> tuple[str | None, str | None]:
     if _looks_binary(head):
         return None, f"binary content that is not a PDF or Word document, although named '{suffix}'"
     lowered = head[:4096].lower()
-    if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered or b"<body" in lowered:
+    page_marks = (b"<html", b"<!doctype html", b"<body")
+    if TEXT_EXTENSIONS.get(suffix) == "markdown":
+        # Markdown may hold HTML tables (PDF converters write merged cells so); the Markdown reader reads them.
+        if any(lowered.lstrip().startswith(mark) for mark in page_marks):
+            return "html", None
+        return "markdown", None
+    if any(mark in lowered for mark in page_marks) or b"<table" in lowered:
         return "html", None
     if suffix in (".pdf", ".docx", ".doc"):
         return None, f"named '{suffix}' but contains text, not a {suffix[1:].upper()} document"
