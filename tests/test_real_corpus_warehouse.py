@@ -84,7 +84,7 @@ def test_every_value_the_marts_show_equals_the_expected_file(
             row = warehouse.execute(f"select {column} from {mart} where report_id = ?", [report_id]).fetchone()
             if row is not None and row[0] is not None and (template != "legacy" or key in expected):
                 assert expected[key] == pytest.approx(row[0]), (path, mart, column)
-    assert compared > 1900
+    assert compared > 1600  # the chosen reports print about 1,700 numbers
 
 
 def test_known_defects_of_real_reports_are_reported_with_evidence(warehouse: duckdb.DuckDBPyConnection) -> None:
