@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(CURDIR)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test ui lint bench clean
+.PHONY: install run test ui lint bench site browser-deps clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -37,5 +37,14 @@ lint: install
 bench: install
 	$(VENV)/bin/python bench/bench_parse.py
 
+site: install
+	$(VENV)/bin/python -m pipelines.site
+
+# Debian's Chromium and CJK fonts, for the browser test of the site (skipped when Chromium is absent).
+browser-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	else echo "browser-deps: not root or no apt-get; the browser test will be skipped"; fi
+
 clean:
-	rm -rf data/lake data/warehouse .dagster
+	rm -rf data/lake data/warehouse data/site .dagster

@@ -12,12 +12,13 @@ from pipelines.defs.assets import (
     parsed_lake,
     reports_unique,
     text_table_agreement,
+    trend_site,
     warehouse_tables,
 )
 from pipelines.defs.automation import daily_rescan, inbox_sensor, ingest_year
 from pipelines.defs.resources import XxgkStorage
 
-ALL_ASSETS = [inbox_catalog, parsed_lake, cross_findings, warehouse_tables]
+ALL_ASSETS = [inbox_catalog, parsed_lake, cross_findings, warehouse_tables, trend_site]
 ALL_CHECKS = [
     cells_unique_per_report_and_key,
     cells_have_reports,

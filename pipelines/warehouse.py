@@ -154,28 +154,6 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def table_preview(database: Path, table: str, limit: int = 10) -> tuple[list[tuple[str, str]], str]:
-    """A table's columns with their DuckDB types, and its first rows as a Markdown table (for the Dagster UI)."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        columns = [
-            (str(name), str(kind))
-            for name, kind in con.execute(
-                "select column_name, data_type from information_schema.columns"
-                " where table_name = ? order by ordinal_position",
-                [table],
-            ).fetchall()
-        ]
-        rows = con.execute(f"select * from {_identifier(table)} limit {int(limit)}").fetchall()
-    header = "| " + " | ".join(name for name, _ in columns) + " |\n|" + "---|" * len(columns)
-    body = "\n".join("| " + " | ".join(_cell(value) for value in row) + " |" for row in rows)
-    return columns, header + ("\n" + body if body else "")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "/").replace("\n", " ")[:80]
-
-
 def build_stamp(raw_dir: Path, sql_dir: Path) -> str:
     """What a warehouse is built from: the inbox files' bytes, the parser version and the SQL models."""
     from pipelines import PARSER_VERSION

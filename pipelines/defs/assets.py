@@ -8,6 +8,7 @@ they need; the marts and cross-report checks follow by declarative automation on
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -26,8 +27,9 @@ from pipelines.lake import (
     write_inbox,
 )
 from pipelines.parse import parse_many, report_year_hint
+from pipelines.site import build_site, mart_preview
 from pipelines.validation.corpus import cross_report_findings
-from pipelines.warehouse import build_warehouse, load_models, table_preview
+from pipelines.warehouse import build_warehouse, load_models
 
 #: One partition per report year (as the report's title gives it), plus ``unknown`` for files without one.
 REPORT_YEAR = "report_year"
@@ -233,7 +235,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) ->
     counts = build_warehouse(storage.lake_path, storage.sql_path, storage.warehouse_path)
     context.log.info(f"warehouse published at {storage.warehouse_path}: {counts}")
     for name, rows in counts.items():
-        _, preview = table_preview(storage.warehouse_path, name)
+        preview = mart_preview(storage.warehouse_path, name)
         columns = column_schema(storage.warehouse_path, name)
         yield dg.MaterializeResult(
             asset_key=["warehouse", name],
@@ -246,3 +248,27 @@ def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) ->
                 "warehouse": dg.MetadataValue.path(str(storage.warehouse_path)),
             },
         )
+
+
+@dg.asset(
+    key=["site", "trend_site"],
+    deps=[["warehouse", model.name] for model in _MODELS],
+    group_name="site",
+    kinds={"html"},
+    automation_condition=dg.AutomationCondition.eager(),
+)
+def trend_site(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
+    """The static trend site (overview, region and issuer pages, charts as inline SVG) built from the marts."""
+    summary = build_site(storage.warehouse_path, Path(storage.out_dir) / "site", storage.raw_path)
+    context.log.info(f"site at {summary.overview}: {summary.pages} pages")
+    return dg.MaterializeResult(
+        metadata={
+            "pages": summary.pages,
+            "region_pages": summary.region_pages,
+            "issuer_pages": summary.issuer_pages,
+            "source_links": summary.source_links,
+            "unlinked_sources": summary.unlinked_sources,
+            "bytes": summary.bytes_written,
+            "overview": dg.MetadataValue.path(str(summary.overview)),
+        }
+    )

@@ -21,6 +21,7 @@ from pipelines.defs.assets import (
     parsed_lake,
     reports_unique,
     text_table_agreement,
+    trend_site,
     warehouse_tables,
 )
 from pipelines.defs.resources import XxgkStorage
@@ -71,7 +72,7 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
         runs.append(run([parsed_lake, *LAKE_CHECKS], partition))
         if not runs[-1].success:
             return runs
-    runs.append(run([cross_findings, warehouse_tables]))
+    runs.append(run([cross_findings, warehouse_tables, trend_site]))
     if runs[-1].success:
         stamp_file(storage.warehouse_path).write_text(stamp)
     return runs
