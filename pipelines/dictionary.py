@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.warehouse import SqlModel, load_models
+from pipelines.warehouse import SqlModel, load_models, model_header
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
@@ -158,18 +158,9 @@ def column_schema(database: Path | str | Any, table: str, sql_dir: Path = SQL_DI
     if not columns:
         raise KeyError(f"no table '{table}' in the warehouse")
     sql_file = sql_dir / f"{table}.sql"
-    header = _model_header(sql_file.read_text(encoding="utf-8")) if sql_file.exists() else ""
+    header = model_header(sql_file.read_text(encoding="utf-8")) if sql_file.exists() else ""
     descriptions = describe_columns(header, [name for name, _ in columns])
     return [(name, kind, descriptions[name]) for name, kind in columns]
-
-
-def _model_header(query: str) -> str:
-    lines = []
-    for line in query.splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return "\n".join(lines).strip()
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ class SqlModel:
     lake_tables: tuple[str, ...]
 
 
-def _header(query: str) -> str:
+def model_header(query: str) -> str:
+    """The comment lines at the top of a ``sql/`` file, without the ``--``: what a row of its table is."""
     lines = []
     for line in query.splitlines():
         if not line.startswith("--"):
@@ -54,7 +55,7 @@ def load_models(sql_dir: Path) -> list[SqlModel]:
         body = "\n".join(line.split("--", 1)[0] for line in query.splitlines())
         depends = tuple(other for other in texts if other != name and re.search(rf"\b(from|join)\s+{other}\b", body))
         lake = tuple(sorted({m.group("table") for m in _LAKE_REFERENCE.finditer(body)}))
-        models[name] = SqlModel(name, sql_dir / f"{name}.sql", query, _header(query), depends, lake)
+        models[name] = SqlModel(name, sql_dir / f"{name}.sql", query, model_header(query), depends, lake)
     order = TopologicalSorter({name: set(model.depends_on) for name, model in models.items()}).static_order()
     return [models[name] for name in order]
 
