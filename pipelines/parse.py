@@ -19,8 +19,8 @@ from typing import Any
 from pipelines import PARSER_VERSION
 from pipelines.canonical import numbers
 from pipelines.canonical.extract import Cell, extract_cells
-from pipelines.canonical.identity import identify
 from pipelines.canonical.legacy import extract_legacy, is_legacy
+from pipelines.canonical.title import identify
 from pipelines.documents import UnreadableDocument, read_document
 from pipelines.documents.formats import detect_format, naming_mismatch
 from pipelines.documents.model import ExtractedDocument

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.canonical.identity import identify
+from pipelines.canonical.title import identify
 from pipelines.documents import read_document
 from pipelines.documents.formats import detect_format
 from pipelines.identity.document import (

@@ -1,4 +1,4 @@
-"""Who published a report and which year it covers, read from its title.
+"""Which body published a report and which year it covers, as its title (or statistics period) says.
 
 Titles come as ``<机关><年份>年(度)政府信息公开工作年度报告``, ``<年份>年<机关>…``, sometimes without 政府
 (the seed: ``德归镇人民政府 2023 年信息公开工作年度报告``). The statistics-period sentence
