@@ -167,18 +167,26 @@ def split_segments(
 def _cuts_summing_to(runs: Sequence[str], parts: int, target: int, limit: int) -> tuple[list[tuple[int, ...]], bool]:
     """Every cut of the digit ``runs`` into ``parts`` numbers (each run at least one) that add up to ``target``.
 
-    Memoised on (run, position, parts left, sum left): the count of states is small even for long runs, where
-    plain enumeration would visit hundreds of thousands of cuts.
+    Memoised on (run, position, parts left, sum left), and pruned where the digits left cannot fit: no part may
+    exceed the sum left, so none has more digits than it, and ``left`` parts hold at most ``left`` times that
+    many digits; and ``left`` parts of the digits left add up to less than one part taking all but ``left - 1``
+    of them plus 9 for each other part. The prunes only drop states without solutions (same cuts, same
+    completeness), but keep the states few when the sum left takes many values (5-digit columns run together).
     """
     overflow = False
+    # digits from the start of each run to the end of the last run
+    after = [sum(len(r) for r in runs[index:]) for index in range(len(runs) + 1)]
 
     @cache
     def go(run: int, position: int, left: int, rest: int) -> tuple[tuple[int, ...], ...]:
         nonlocal overflow
         if run == len(runs):
             return ((),) if left == 0 and rest == 0 else ()
-        if left < len(runs) - run:
+        digits_left = after[run] - position
+        if left < len(runs) - run or digits_left > left * len(str(rest)):
             return ()
+        if left and rest >= 10 ** (digits_left - left + 1) + 10 * left:
+            return ()  # even one long part and the others 9 cannot add up to the sum left
         digits = runs[run]
         lengths: Sequence[int] = (1,) if digits[position] == "0" else range(1, len(digits) - position + 1)
         found: list[tuple[int, ...]] = []
