@@ -17,7 +17,7 @@ Kinds (format-spec §5, §9.1a, §9.2):
 | ``carried_over`` | 上年结转 ≠ last year's 结转下年度 in one column | R5 |
 | ``stock_continuity`` | v2021 现行有效 ≠ last year's + 制发 − 废止 | R6 |
 | ``v2019_items`` | v2019 本年新公开 > 对外公开总数量 | R7 |
-| ``unit_slip`` | 行政事业性收费 printed in 元 under the 万元 header from this year on | JUMP |
+| ``jump`` | 收费 printed in 元 under the 万元 header, or 办件 counted as 决定, from this year on | JUMP |
 | ``same_figures`` | 表三 and 表四 copied from last year's report | SAME_FIGURES (+R5) |
 | ``copy_prev_year`` | section 五 copied from last year's report | COPY_PREV_YEAR |
 | ``copy_peer`` | section 五 copied from a neighbour's report of one year (the neighbour is flagged too) | COPY_PEER |
@@ -32,8 +32,9 @@ from __future__ import annotations
 import random
 from dataclasses import asdict, dataclass, field
 
-from pipelines.synth.values import APPLICANTS, Value, fill_t3_totals, result_rows
-from pipelines.validation import keys as K
+from pipelines.synth import keys as K
+from pipelines.synth.keys import APPLICANTS, result_rows
+from pipelines.synth.values import Value, fill_t3_totals
 
 #: kind → (rules that must FAIL, rules that may FAIL as a side effect).
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -44,7 +45,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "carried_over": (("R5",), ()),
     "stock_continuity": (("R6",), ()),
     "v2019_items": (("R7",), ()),
-    "unit_slip": (("JUMP",), ()),
+    "jump": (("JUMP",), ()),
     "same_figures": (("SAME_FIGURES",), ("R5",)),
     "copy_prev_year": (("COPY_PREV_YEAR",), ()),
     "copy_peer": (("COPY_PEER",), ()),
@@ -57,9 +58,29 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 #: Kinds the generator draws for a defective report (``copy_peer_source`` is the other side of a copy).
 PLANTABLE = tuple(kind for kind in KINDS if kind != "copy_peer_source")
 #: Kinds that need the body's previous-year report in the corpus.
-CROSS_YEAR = frozenset({"carried_over", "stock_continuity", "unit_slip", "same_figures", "copy_prev_year"})
-#: Kinds whose table change the run-together reader cannot see as such (it cuts digits with R3/R4).
-NOT_RUN_TOGETHER = frozenset({"arithmetic_row", "arithmetic_t4"})
+CROSS_YEAR = frozenset({"carried_over", "stock_continuity", "jump", "same_figures", "copy_prev_year"})
+#: Kinds that change 表三/表四 cells (a table copied from such a report would carry the defect along).
+TABLE_KINDS = frozenset(
+    {"arithmetic_total", "arithmetic_row", "arithmetic_t4", "carried_over", "fee_statement", "same_figures"}
+)
+#: Kinds that change or rely on printed values: planted only where every cell reads back exactly (not in
+#: run-together text, where a digit run can be ambiguous and the parser rightly leaves the cell null, and
+#: which cuts digits with R3/R4 so a wrong 总计 would not even show as such). Cross-year kinds among them
+#: also need the previous report to read back exactly.
+VALUE_KINDS = frozenset(
+    {
+        "arithmetic_total",
+        "arithmetic_row",
+        "arithmetic_t4",
+        "text_table",
+        "carried_over",
+        "stock_continuity",
+        "v2019_items",
+        "jump",
+        "same_figures",
+        "fee_statement",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,27 @@ def same_figures(cells: dict[str, Value], previous: dict[str, Value], template: 
     for key in copied:
         cells[key] = previous[key]
     return Defect.of("same_figures", "表三 and 表四 copied from last year's report", cells=tuple(sorted(copied)))
+
+
+#: How a jump is planted, per key: the factor from this year on, and what the body got wrong.
+JUMPS: dict[str, tuple[int, str]] = {
+    "t2.admin_fees.amount_wan_yuan": (10_000, "行政事业性收费 printed in 元 under the 万元 header"),
+    "t2.licensing.decisions": (30, "行政许可 counts 办件 steps instead of 决定"),
+    "t2.penalty.decisions": (30, "行政处罚 counts 案件 steps instead of 决定"),
+}
+
+
+def jump_key(previous: dict[str, Value], template: str, previous_template: str | None, scaled: set[str]) -> str | None:
+    """The cell a jump can be planted in: last year's value large enough that ×factor is a JUMP (≥ ×10, ≥ 100)."""
+    if previous_template is None:
+        return None
+    both_v2021 = template == previous_template == K.V2021
+    if both_v2021 and K.FEE_KEY not in scaled and float(previous.get(K.FEE_KEY) or 0) >= 0.1:
+        return K.FEE_KEY
+    for key in ("t2.licensing.decisions", "t2.penalty.decisions"):
+        if key not in scaled and _int(previous.get(key)) >= 10:
+            return key
+    return None
 
 
 def wrong_stated(quotes: dict[str, int | float], cells: dict[str, Value], rng: random.Random) -> tuple[str, int]:

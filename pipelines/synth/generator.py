@@ -46,20 +46,30 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipelines.synth import defects as D
-from pipelines.synth.layouts import BLANK_LAYOUTS, DATED_LAYOUTS, LAYOUTS, fill, suffix
+from pipelines.synth import keys as K
+from pipelines.synth.keys import result_rows
+from pipelines.synth.layouts import BLANK_LAYOUTS, DATED_LAYOUTS, EXACT_LAYOUTS, LAYOUTS, fill, suffix
 from pipelines.synth.prose import Prose, compose, problems_paragraph, problems_text
 from pipelines.synth.render import SYNTHETIC_MARK
-from pipelines.synth.roster import SUBDISTRICT, TOWNSHIP_GOV, Issuer, sample_roster
+from pipelines.synth.roster import (
+    COUNTY_DEPT,
+    COUNTY_GOV,
+    PREFECTURE_DEPT,
+    PREFECTURE_GOV,
+    PROVINCIAL_DEPT,
+    PROVINCIAL_GOV,
+    SUBDISTRICT,
+    TOWNSHIP_GOV,
+    Issuer,
+    sample_roster,
+)
 from pipelines.synth.values import (
     BodyState,
     Value,
     advance,
     new_state,
-    result_rows,
     yearly_cells,
 )
-from pipelines.validation import keys as K
-from pipelines.validation.completeness import DEPARTMENT_LEVELS, GOVERNMENT_LEVELS, deadline, expected_template
 
 GENERATOR = "pipelines.synth.generator"
 #: Bumped whenever the same seed would give different output.
@@ -263,6 +273,25 @@ def plan_corpus(
 
 # --------------------------------------------------------------------------------------------- one body
 
+DEPARTMENT_LEVELS = frozenset({COUNTY_DEPT, PREFECTURE_DEPT, PROVINCIAL_DEPT})
+GOVERNMENT_LEVELS = frozenset({COUNTY_GOV, PREFECTURE_GOV, PROVINCIAL_GOV})
+
+
+def expected_template(year: int) -> str:
+    """The template a report of ``year`` is written on (国办公开办函〔2021〕30号 applies from the 2021 reports)."""
+    return K.V2021 if year >= 2021 else K.V2019
+
+
+def deadline(level: str, year: int) -> tuple[date, bool]:
+    """条例 (2019) 第四十九条: 县级以上 departments publish by 1月31日 of Y+1, governments by 3月31日.
+
+    Townships and 街道 are not named there (local notices set dates); 3月31日 is used as a reference and
+    ``False`` says it is not statutory. Written from the 条例, not taken from the validation code it tests.
+    """
+    if level in DEPARTMENT_LEVELS:
+        return date(year + 1, 1, 31), True
+    return date(year + 1, 3, 31), level in GOVERNMENT_LEVELS
+
 
 def publication_dates(issuer: Issuer, year: int, late: bool, rng: random.Random) -> tuple[date, date, str]:
     """(published, signed, header text): by the 条例 deadline for the body's level, or after it if ``late``.
@@ -294,8 +323,10 @@ class _History:
     template: str | None = None
     problems: str | None = None
     file: str | None = None
+    layout: str | None = None
     blank: bool = False
-    fee_scale: int = 1
+    table_defect: bool = False  # a planted defect changed its 表三/表四
+    scaled: dict[str, int] = field(default_factory=dict)  # cells printed ×factor from a planted jump on
 
 
 def _eligible(
@@ -309,18 +340,19 @@ def _eligible(
     consecutive = history.year == plan.year - 1
     if kind in D.CROSS_YEAR and not consecutive:
         return False
-    if kind in D.NOT_RUN_TOGETHER and plan.layout == "runtogether":
+    if kind in D.VALUE_KINDS and plan.layout not in EXACT_LAYOUTS:
+        return False
+    if kind in D.VALUE_KINDS and kind in D.CROSS_YEAR and history.layout not in EXACT_LAYOUTS:
         return False
     if kind == "stock_continuity":
         return history.template == K.V2021 and template == K.V2021
     if kind == "v2019_items":
         return template == K.V2019
-    if kind == "unit_slip":
-        fee = state.previous.get("t2.admin_fees.amount_wan_yuan")
-        already = history.fee_scale != 1
-        return history.template == K.V2021 and template == K.V2021 and float(fee or 0) >= 0.1 and not already
+    if kind == "jump":
+        return D.jump_key(state.previous, template, history.template, set(history.scaled)) is not None
     if kind == "same_figures":
-        return history.template == template and not history.blank and D.has_t3_t4_figures(state.previous)
+        clean = not history.blank and not history.table_defect  # a copied table would carry last year's defects
+        return history.template == template and clean and D.has_t3_t4_figures(state.previous)
     if kind == "copy_prev_year":
         return history.problems is not None and plan.copied_by_file is None
     if kind == "late_publication":
@@ -377,11 +409,13 @@ def _body_reports(issuer: Issuer, plans: dict[int, ReportPlan], task: _Task) -> 
         if kind == "template_lag":
             template = K.V2019
         cells = yearly_cells(template, state, rng)
-        fee_key = "t2.admin_fees.amount_wan_yuan"
-        if kind == "unit_slip":
-            history.fee_scale = 10_000
-        if history.fee_scale != 1 and fee_key in cells:
-            cells[fee_key] = round(float(cells[fee_key] or 0) * history.fee_scale)
+        jumped = D.jump_key(state.previous, template, history.template, set(history.scaled)) if kind == "jump" else None
+        before = state.previous.get(jumped) if jumped else None
+        if jumped is not None:
+            history.scaled[jumped] = D.JUMPS[jumped][0]
+        for key, factor in history.scaled.items():
+            if key in cells:
+                cells[key] = round(float(cells[key] or 0) * factor)
         planted: list[D.Defect] = []
         stated: dict[str, int | float] = {}
         period_end: date | None = None
@@ -404,14 +438,13 @@ def _body_reports(issuer: Issuer, plans: dict[int, ReportPlan], task: _Task) -> 
             fee_statement = False
         elif kind == "same_figures":
             planted.append(D.same_figures(cells, state.previous, template))
-        elif kind == "unit_slip":
+        elif kind == "jump" and jumped is not None:
             planted.append(
                 D.Defect.of(
-                    "unit_slip",
-                    f"行政事业性收费 printed in 元 under the 万元 header from {year} on "
-                    f"({state.previous.get(fee_key)} → {cells[fee_key]})",
-                    scopes=(f"cell:{fee_key}",),
-                    cells=(fee_key,),
+                    "jump",
+                    f"{D.JUMPS[jumped][1]} from {year} on ({before} → {cells[jumped]})",
+                    scopes=(f"cell:{jumped}",),
+                    cells=(jumped,),
                     related=history.file,
                 )
             )
@@ -527,8 +560,9 @@ def _body_reports(issuer: Issuer, plans: dict[int, ReportPlan], task: _Task) -> 
             }
         )
         advance(state, year, template, cells)
-        history.year, history.template, history.file = year, template, name
+        history.year, history.template, history.file, history.layout = year, template, name, plan.layout
         history.problems, history.blank = problems_text(prose), bool(blanked)
+        history.table_defect = any(d.kind in D.TABLE_KINDS for d in planted)
     return rows
 
 

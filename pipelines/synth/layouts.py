@@ -33,10 +33,10 @@ from functools import cache
 from typing import NamedTuple
 
 from pipelines.canonical.registry import keys_for
+from pipelines.synth.keys import MONEY_KEYS
 from pipelines.synth.prose import SLOTS
 from pipelines.synth.render import LAYOUTS as RENDERERS
 from pipelines.synth.render import SYNTHETIC_MARK, build_report, format_value, render_docx
-from pipelines.validation.keys import MONEY_KEYS
 
 Value = int | float | None
 
@@ -76,7 +76,7 @@ _DOCX_TEMPLATED = ("word/document.xml", "docProps/core.xml")
 
 
 class Slot(NamedTuple):
-    """What goes into a gap of the skeleton: ``kind`` is cell, issuer, paragraph or published."""
+    """What goes into a gap of the skeleton: ``kind`` is cell, run (a Word cell), issuer, paragraph or published."""
 
     kind: str
     name: str = ""
@@ -164,14 +164,32 @@ def _cut(layout: str, text: str, template: str, year: int) -> Skeleton:
         slots.append(slot)
         position = match.end()
     pieces.append(text[position:])
-    cells = [s.name for s in slots if s.kind == "cell"]
+    cells = [s.name for s in slots if s.kind in ("cell", "run")]
     paragraphs = [s.name for s in slots if s.kind == "paragraph"]
     if sorted(cells) != sorted(keys.values()) or sorted(paragraphs) != sorted(SLOTS):
         raise RuntimeError(
             f"{layout} {template} {year}: skeleton incomplete (cells {len(cells)}/{len(keys)}, "
             f"paragraphs {sorted(paragraphs)}); render.py changed shape"
         )
+    if layout == "docx":
+        _runs_into_cell_slots(pieces, slots)
     return Skeleton(layout, tuple(pieces), tuple(slots))
+
+
+_RUN_OPEN, _RUN_CLOSE = "<w:r><w:t>", "</w:t></w:r>"
+
+
+def _runs_into_cell_slots(pieces: list[str], slots: list[Slot]) -> None:
+    """Word: a cell slot takes its whole run, since python-docx writes a blank cell as ``<w:r/>``."""
+    for index, slot in enumerate(slots):
+        if slot.kind != "cell":
+            continue
+        before, after = pieces[index], pieces[index + 1]
+        if not (before.endswith(_RUN_OPEN) and after.startswith(_RUN_CLOSE)):
+            raise RuntimeError(f"render_docx: cell {slot.name} is not a plain run; skeleton needs updating")
+        pieces[index] = before[: -len(_RUN_OPEN)]
+        pieces[index + 1] = after[len(_RUN_CLOSE) :]
+        slots[index] = Slot("run", slot.name)
 
 
 def _with_portal_header(layout: str, text: str, year: int) -> str:
@@ -258,6 +276,9 @@ def _fill(
                 append(str(value))
             else:
                 append(format_value(name, value))
+        elif kind == "run":  # a Word table cell's run: python-docx writes a blank one as <w:r/>
+            value = cells[name]
+            append("<w:r/>" if value is None else f"{_RUN_OPEN}{format_value(name, value)}{_RUN_CLOSE}")
         elif kind == "issuer":
             append(issuer_text)
         elif kind == "published":

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from pipelines.synth import keys as K
 from pipelines.synth.roster import Issuer
-from pipelines.validation import keys as K
 
 Value = int | float | None
 
@@ -305,6 +305,11 @@ def _active_figures(cells: Mapping[str, Value], template: str, quotes: dict[str,
     return sentences
 
 
+def _group_totals(template: str, prefix: str) -> tuple[str, ...]:
+    """The 总计 cells of one 表三 group's sub-rows (what "不予公开N件" adds up)."""
+    return tuple(K.t3(row, "total") for row in K.group_rows(template, prefix))
+
+
 def _request_figures(
     cells: Mapping[str, Value], template: str, quotes: dict[str, int | float], zeros: list[str]
 ) -> list[str]:
@@ -329,10 +334,10 @@ def _request_figures(
         groups = (
             ("t3.granted.total", "予以公开", (K.t3("granted", "total"),)),
             ("t3.partially_granted.total", "部分公开", (K.t3("partially_granted", "total"),)),
-            ("t3.denied.total", "不予公开", tuple(K.t3(r, "total") for r in K.DENIED)),
-            ("t3.unavailable.total", "无法提供", tuple(K.t3(r, "total") for r in K.UNAVAILABLE)),
-            ("t3.not_processed.total", "不予处理", tuple(K.t3(r, "total") for r in K.NOT_PROCESSED)),
-            ("t3.other.total", "其他处理", tuple(K.t3(r, "total") for r in K.other_rows(template))),
+            ("t3.denied.total", "不予公开", _group_totals(template, "denied_")),
+            ("t3.unavailable.total", "无法提供", _group_totals(template, "unavailable_")),
+            ("t3.not_processed.total", "不予处理", _group_totals(template, "not_processed_")),
+            ("t3.other.total", "其他处理", _group_totals(template, "other_")),
         )
         outcomes = []
         for target, wording, keys in groups:

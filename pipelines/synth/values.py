@@ -24,6 +24,8 @@ import random
 from dataclasses import dataclass, field
 
 from pipelines.canonical.registry import keys_for
+from pipelines.synth import keys as K
+from pipelines.synth.keys import APPLICANTS, result_rows
 from pipelines.synth.roster import (
     COUNTY_DEPT,
     COUNTY_GOV,
@@ -33,11 +35,9 @@ from pipelines.synth.roster import (
     PROVINCIAL_GOV,
     Issuer,
 )
-from pipelines.validation import keys as K
 
 Value = int | float | None
 
-APPLICANTS = K.T3_COLUMNS[:-1]  # the six applicant columns (总计 is their sum)
 #: How applications split over applicant columns: natural persons dominate.
 APPLICANT_SHARES = (0.82, 0.10, 0.005, 0.005, 0.03, 0.04)
 #: How processed applications split over the result rows (v2021 row (六) has three sub-rows).
@@ -261,19 +261,13 @@ def _money(rng: random.Random, level: float) -> float | int:
 # ------------------------------------------------------------------------------------------ one year
 
 
-def result_rows(template: str) -> tuple[str, ...]:
-    """表三 result rows (一)…(六) of ``template`` (v2019: one row (六) ``other_total``)."""
-    return (*K.RESULT_ROWS, *K.other_rows(template))
-
-
 def _t3(cells: dict[str, Value], template: str, state: BodyState, rng: random.Random) -> None:
     profile = state.profile
     received = _drift(rng, profile.requests)
     per_column = multinomial(rng, received, APPLICANT_SHARES)
     rows = result_rows(template)
-    shares = tuple(
-        RESULT_SHARES[row] if row != "other_total" else sum(RESULT_SHARES[r] for r in K.OTHER_V2021) for row in rows
-    )
+    other_v2021 = sum(RESULT_SHARES[r] for r in K.group_rows(K.V2021, "other_"))
+    shares = tuple(RESULT_SHARES[row] if row != "other_total" else other_v2021 for row in rows)
     for column, new in zip(APPLICANTS, per_column, strict=True):
         carried_in = state.carried.get(column, 0)
         workload = new + carried_in
