@@ -158,6 +158,42 @@ def violations(check: CellCheck) -> list[str]:
     return problems
 
 
+def check_warehouse_cells(truths: Sequence[Truth], database: Path) -> CellSummary:
+    """Cell accuracy of a built warehouse (its ``cells`` table) against the ground truth, per layout.
+
+    The same classification as ``check_report`` without parsing again: for a corpus of thousands of
+    reports this reads what the build stored. A report missing from the warehouse counts every cell open.
+    """
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute(
+            "select r.path, c.key, c.value from cells c join reports r on r.report_id = c.report_id"
+        ).fetchall()
+    parsed: dict[str, dict[str, float | None]] = {}
+    for path, key, value in rows:
+        parsed.setdefault(Path(str(path)).name, {})[str(key)] = None if value is None else float(value)
+    by_layout: dict[str, Counter[str]] = {}
+    for truth in truths:
+        counts = by_layout.setdefault(truth.layout, Counter())
+        cells = parsed.get(truth.report.name, {})
+        expected = truth.expected.get("cells", {})
+        assert isinstance(expected, dict)
+        right = wrong = open_ = 0
+        for key, value in expected.items():
+            actual = cells.get(key)
+            if value is None and actual is None:
+                right += 1
+            elif actual is None:
+                open_ += 1
+            elif value is not None and abs(float(value) - actual) < 1e-9:
+                right += 1
+            else:
+                wrong += 1
+        counts.update(
+            reports=1, exact=int(not wrong and not open_), cells=len(expected), right=right, open=open_, wrong=wrong
+        )
+    return CellSummary({layout: dict(counts) for layout, counts in by_layout.items()})
+
+
 # --------------------------------------------------------------------------------------------- findings
 
 
