@@ -8,10 +8,7 @@ are only partly readable comes back ``partial`` with every unreadable cell named
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ from pipelines.documents.formats import detect_format, naming_mismatch
 from pipelines.documents.model import ExtractedDocument
 from pipelines.identity.report import ReportFacts, describe_report
 from pipelines.inbox import InboxFile
+from pipelines.isolation import run_isolated
 from pipelines.narrative.sections import Section
 from pipelines.validation import Finding, validate_report
 
@@ -211,15 +209,25 @@ def parse_inbox_file(inbox_file: InboxFile) -> ParsedReport:
     return parse_file(inbox_file.path, inbox_file.relative_path)
 
 
-#: Fewer new documents than this are parsed in the calling process: starting workers costs more than it saves.
-PROCESS_THRESHOLD = 16
-
-
 def parse_many(files: Sequence[InboxFile], workers: int | None = None) -> list[ParsedReport]:
-    """Parse catalogued files in order, spread over ``workers`` processes (default: one per core)."""
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(files) < PROCESS_THRESHOLD:
-        return [parse_inbox_file(f) for f in files]
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(parse_inbox_file, files, chunksize=max(1, len(files) // (workers * 8))))
+    """Parse catalogued files in order, each in an isolated worker process (``pipelines.isolation``).
+
+    A document that overruns its time or memory budget (``XXGK_PARSE_TIMEOUT``, ``XXGK_PARSE_MEMORY_MB``),
+    or whose worker dies, comes back ``failed`` with that reason; the other documents are not affected.
+    """
+    outcomes = run_isolated(parse_inbox_file, files, workers)
+    return [
+        outcome.value if outcome.value is not None else _unparsed(inbox_file, outcome.kind, outcome.reason)
+        for inbox_file, outcome in zip(files, outcomes, strict=True)
+    ]
+
+
+def _unparsed(inbox_file: InboxFile, kind: str, reason: str | None) -> ParsedReport:
+    """The failed report of a document whose parse was stopped or lost (over budget, crashed, raised)."""
+    name = inbox_file.relative_path
+    detail = reason or kind
+    if kind == "error":
+        detail = f"the parser failed on it ({detail}); please report this file"
+    report = ParsedReport(name, inbox_file.sha256, inbox_file.size_bytes, inbox_file.format, FAILED)
+    report.errors.append(f"{name}: {detail}")
+    return report

@@ -1,0 +1,135 @@
+"""Per-document isolation: a document over its time or memory budget, or whose worker dies, is lost alone.
+
+The pool (``pipelines.isolation``) is exercised with small functions defined here (workers import them by
+name), then ``parse_many`` with real documents: the known slow input (run-together 表三 digits) under a
+short time budget, next to a good report that must still parse.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines import isolation
+from pipelines.inbox import scan_inbox
+from pipelines.isolation import Budget, IsolatedPool, run_isolated
+from pipelines.parse import parse_many
+from tests.conftest import SEED
+
+
+def square(value: int) -> int:
+    return value * value
+
+
+def sleep_then(value: float) -> float:
+    time.sleep(value)
+    return value
+
+
+def allocate(megabytes: int) -> int:
+    block = bytearray(megabytes * 1024 * 1024)
+    return len(block)
+
+
+def die(how: str) -> int:
+    if how == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif how == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif how == "exit":
+        os._exit(3)
+    elif how == "raise":
+        raise ValueError("bad input")
+    return 0
+
+
+@pytest.fixture
+def pool() -> object:
+    made = IsolatedPool(2, Budget(seconds=3, memory_mb=512))
+    yield made
+    made.close()
+
+
+def test_results_come_back_in_order_and_workers_are_kept(pool: IsolatedPool) -> None:
+    outcomes = pool.map(square, list(range(40)))
+    assert [o.value for o in outcomes] == [n * n for n in range(40)]
+    assert all(o.ok for o in outcomes)
+    started = pool.started
+    pool.map(square, [1, 2, 3])
+    assert pool.started == started == 2
+
+
+def test_a_task_over_time_is_stopped_and_the_others_finish(pool: IsolatedPool) -> None:
+    began = time.monotonic()
+    outcomes = pool.map(sleep_then, [0.1, 60.0, 0.1, 0.2, 0.1])
+    assert time.monotonic() - began < 10
+    assert [o.kind for o in outcomes] == ["ok", "timeout", "ok", "ok", "ok"]
+    assert outcomes[1].reason is not None and "took longer than 3 s" in outcomes[1].reason
+    assert pool.map(square, [7])[0].value == 49  # the killed worker was replaced
+
+
+def test_a_task_over_memory_fails_with_the_budget_named(pool: IsolatedPool) -> None:
+    outcomes = pool.map(allocate, [10, 4096, 10])
+    assert [o.kind for o in outcomes] == ["ok", "memory", "ok"]
+    assert outcomes[1].reason is not None and "needed more than 512 MB" in outcomes[1].reason
+
+
+@pytest.mark.parametrize(("how", "said"), [("segv", "SIGSEGV"), ("kill", "SIGKILL"), ("exit", "code 3")])
+def test_a_worker_that_dies_loses_only_its_task(pool: IsolatedPool, how: str, said: str) -> None:
+    outcomes = pool.map(die, ["none", how, "none", "none"])
+    assert [o.kind for o in outcomes] == ["ok", "crashed", "ok", "ok"]
+    assert outcomes[1].reason is not None and said in outcomes[1].reason
+
+
+def test_an_exception_is_an_outcome(pool: IsolatedPool) -> None:
+    (outcome,) = pool.map(die, ["raise"])
+    assert outcome.kind == "error" and outcome.reason == "ValueError: bad input"
+
+
+def test_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XXGK_PARSE_TIMEOUT", "7.5")
+    monkeypatch.setenv("XXGK_PARSE_MEMORY_MB", "300")
+    assert Budget.from_env() == Budget(7.5, 300)
+    monkeypatch.setenv("XXGK_PARSE_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match="XXGK_PARSE_TIMEOUT"):
+        Budget.from_env()
+
+
+def test_isolation_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XXGK_PARSE_ISOLATION", "off")
+    outcomes = run_isolated(die, ["none", "raise"])
+    assert [o.kind for o in outcomes] == ["ok", "error"]
+
+
+def slow_report() -> bytes:
+    """A crawled report whose 表三 figures are 8-digit counts run together: ~10 s of splitting (read exactly)."""
+    from tests.test_reliability_splitting import run_together_report
+
+    return run_together_report([32012031, 10335122, 17929343, 31911784, 78364305, 40825596])
+
+
+def test_parse_many_stops_a_slow_document_and_parses_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a_slow_2023.txt").write_bytes(slow_report())
+    (raw / SEED.name).write_bytes(SEED.read_bytes())
+    monkeypatch.setenv("XXGK_PARSE_TIMEOUT", "3")
+    files = scan_inbox(raw)
+    began = time.monotonic()
+    slow, seed = parse_many(files)
+    assert time.monotonic() - began < 20
+    assert slow.status == "failed"
+    assert slow.errors == ["a_slow_2023.txt: took longer than 3 s (XXGK_PARSE_TIMEOUT); stopped"]
+    assert slow.sha256 == files[0].sha256
+    assert seed.status == "parsed", seed.errors
+
+
+def test_shared_pools_are_closed_at_exit() -> None:
+    run_isolated(square, [1, 2])
+    assert isolation._POOLS
+    isolation.close_pools()
+    assert not isolation._POOLS
