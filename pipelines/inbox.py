@@ -7,6 +7,7 @@ refused, never followed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Mapping
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.documents.formats import detect_format
+from pipelines.isolation import run_isolated
 
 UNKNOWN_PARTITION = "unknown"
 
@@ -59,6 +61,7 @@ def scan_inbox(
     """
     root = raw_dir.resolve()
     found: list[InboxFile] = []
+    unread: list[int] = []  # new files whose year is still to be read
     for directory, subdirectories, files in os.walk(root, followlinks=False):
         subdirectories.sort()
         for name in sorted(files):
@@ -80,9 +83,21 @@ def scan_inbox(
             if sha256 in known:
                 year = known[sha256]
             elif year_of is not None and fmt is not None and reason is None:
-                year = year_of(path, fmt, path.read_bytes())
+                unread.append(len(found))
             found.append(InboxFile(path, relative, size, sha256, fmt, reason, year))
+    if year_of is not None and unread:
+        # Reading a title means reading the document: done in isolated workers under the parse budget, so
+        # that a hostile file cannot hang or crash the catalogue (it is then parsed, and fails, as "unknown").
+        tasks = [(year_of, found[index].path, found[index].format or "") for index in unread]
+        for index, outcome in zip(unread, run_isolated(_read_year, tasks), strict=True):
+            found[index] = dataclasses.replace(found[index], year_hint=outcome.value if outcome.ok else None)
     return sorted(found, key=lambda f: f.relative_path)
+
+
+def _read_year(task: tuple[Callable[[Path, str, bytes], int | None], Path, str]) -> int | None:
+    """The report year of one file, read in a worker: ``(year_of, path, format)``."""
+    year_of, path, fmt = task
+    return year_of(path, fmt, path.read_bytes())
 
 
 def fingerprints(raw_dir: Path) -> dict[str, tuple[int, int]]:
@@ -114,5 +129,6 @@ def year_of_file(raw_dir: Path, relative_path: str, year_of: Callable[[Path, str
     fmt, reason = detect_format(path, data[:8192])
     if fmt is None or reason is not None:
         return UNKNOWN_PARTITION
-    year = year_of(path, fmt, data)
+    (outcome,) = run_isolated(_read_year, [(year_of, path, fmt)])
+    year = outcome.value if outcome.ok else None
     return str(year) if year is not None else UNKNOWN_PARTITION
