@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,14 +65,18 @@ def scan_inbox(
     unread: list[int] = []  # new files whose year is still to be read
     for directory, subdirectories, files in os.walk(root, followlinks=False):
         subdirectories.sort()
+        for name in subdirectories:
+            # os.walk lists a link to a folder here and does not follow it: say so rather than skip it quietly
+            path = Path(directory) / name
+            if path.is_symlink():
+                found.append(_refused(path, root, "refused: a link to a folder (links to folders are not followed)"))
         for name in sorted(files):
             path = Path(directory) / name
+            refusal = _refusal(path, root)
+            if refusal is not None:
+                found.append(_refused(path, root, refusal))
+                continue
             relative = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root) or not target.is_file():
-                    found.append(InboxFile(path, relative, 0, "", None, "refused: a link leading outside the inbox"))
-                    continue
             try:
                 sha256, head = _digest(path)
                 size = path.stat().st_size
@@ -92,6 +97,56 @@ def scan_inbox(
         for index, outcome in zip(unread, run_isolated(_read_year, tasks), strict=True):
             found[index] = dataclasses.replace(found[index], year_hint=outcome.value if outcome.ok else None)
     return sorted(found, key=lambda f: f.relative_path)
+
+
+def _refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` (found below ``root``) is not read at all, or None for a regular file of the inbox.
+
+    Refused: links leading outside the inbox, looping or dangling links, anything that is not a regular
+    file (a named pipe would block the reader forever; a device is not a report), and names that are not
+    valid UTF-8 (the catalogue, the lake and every report name them as text).
+    """
+    if _undecodable(path.relative_to(root)):
+        return "refused: the file name is not valid UTF-8 (saved in another encoding, e.g. GBK): rename the file"
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root):
+                return "refused: a link leading outside the inbox"
+            if not target.is_file():
+                return "refused: a link to something that is not a regular file"
+            return None
+        mode = path.lstat().st_mode
+    except RuntimeError:
+        return "refused: a link that loops back on itself"
+    except FileNotFoundError:
+        return "refused: a link to a file that does not exist"
+    except OSError as error:
+        return f"cannot read file: {error.strerror}"
+    if not stat.S_ISREG(mode):
+        return "refused: not a regular file (a named pipe, socket or device)"
+    return None
+
+
+def _undecodable(relative: Path) -> bool:
+    try:
+        relative.as_posix().encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _refused(path: Path, root: Path, reason: str) -> InboxFile:
+    """A catalogue row for something found but never read; its name made printable if it is not UTF-8."""
+    relative = path.relative_to(root).as_posix()
+    if _undecodable(Path(relative)):
+        raw = os.fsencode(relative)
+        try:
+            relative = raw.decode("gb18030") + " (name in GBK)"
+        except UnicodeDecodeError:
+            relative = raw.decode("utf-8", errors="backslashreplace")
+        path = root / relative
+    return InboxFile(path, relative, 0, "", None, reason)
 
 
 def _read_year(task: tuple[Callable[[Path, str, bytes], int | None], Path, str]) -> int | None:
