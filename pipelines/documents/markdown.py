@@ -36,6 +36,7 @@ from lxml import etree
 
 from pipelines.documents.encoding import decode_text
 from pipelines.documents.model import ExtractedDocument, Row
+from pipelines.documents.text import check_size
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|(?=[^#\s]))(?P<text>.*?)(?:\s+#+)?\s*$")
 _SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
@@ -216,4 +217,5 @@ def read_markdown(source: str, text: str) -> ExtractedDocument:
 
 def read_markdown_file(path: Path, data: bytes) -> ExtractedDocument:
     """The reader registered for ``.md`` / ``.markdown`` inbox files."""
+    check_size(data, "Markdown")
     return read_markdown(path.name, decode_text(data))
