@@ -63,6 +63,7 @@ def load_models(sql_dir: Path) -> list[SqlModel]:
 def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, int]:
     """Build every model into a fresh database file and publish it atomically; returns row counts."""
     database.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(database)
     building = database.with_name(f"{database.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -77,10 +78,36 @@ def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, 
                     con.execute(f"comment on table {model.name} is {_quote(model.description)}")
             con.execute("checkpoint")
         _retire_wal(database)
+        # The stamp says what the published file was built from; from the moment the file changes until the
+        # caller writes the new stamp, there must be none (a build killed in between must not look current).
+        stamp_file(database).unlink(missing_ok=True)
         os.replace(building, database)
     finally:
         building.unlink(missing_ok=True)
+        building.with_name(building.name + ".wal").unlink(missing_ok=True)
     return counts
+
+
+def _remove_abandoned_builds(database: Path) -> None:
+    """Delete the new-warehouse files (and their WALs) of builds whose process is gone (killed mid-build).
+
+    A build running now in another process keeps its file; each build's file is named by its process id.
+    """
+    for leftover in database.parent.glob(f"{database.name}.building-*"):
+        pid_text = leftover.name.removeprefix(f"{database.name}.building-").removesuffix(".wal")
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _process_alive(int(pid_text)):
+            continue
+        leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _retire_wal(database: Path) -> None:
