@@ -11,6 +11,7 @@ crash mid-build leaves the published file as it was.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -69,7 +70,8 @@ def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, 
     counts: dict[str, int] = {}
     try:
         with duckdb.connect(str(building)) as con:
-            con.execute("set variable lake_dir = ?", [str(lake_dir.resolve())])
+            # The models glob below lake_dir: a folder named with glob characters ("out [1]") is escaped.
+            con.execute("set variable lake_dir = ?", [glob.escape(str(lake_dir.resolve()))])
             for model in load_models(sql_dir):
                 con.execute(f"create table {model.name} as\n{model.query}")
                 row = con.execute(f"select count(*) from {model.name}").fetchone()
