@@ -20,8 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _LAKE_REFERENCE = re.compile(r"getvariable\('lake_dir'\)\s*\|\|\s*'/(?P<table>\w+)/")
 
@@ -169,15 +173,29 @@ def export_table(database: Path, table: str, fmt: str, destination: Path, where:
         sql = f"select * from {_identifier(table)}"
         if conditions:
             sql += " where " + " and ".join(conditions)
-        frame = con.sql(sql, params=parameters).pl()
+        try:
+            frame = con.sql(sql, params=parameters).pl()
+        except duckdb.ConversionException as error:
+            raise ExportError(f"a --where value does not fit its column's type: {error}") from error
     destination.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        frame.write_csv(destination)
+        _flat(frame).write_csv(destination)
     elif fmt == "parquet":
         frame.write_parquet(destination)
     else:
-        frame.write_excel(destination, worksheet=table[:31])
+        _flat(frame).write_excel(destination, worksheet=table[:31])
     return int(frame.height)
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns (``reports.errors`` is a list of reasons) as JSON text: CSV and sheets hold no lists."""
+    import polars as pl
+
+    nested = [name for name, kind in frame.schema.items() if kind.is_nested()]
+    return frame.with_columns(
+        pl.Series(name, [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[name].to_list()])
+        for name in nested
+    )
 
 
 def _identifier(name: str) -> str:
