@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(CURDIR)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test ui lint bench site browser-deps clean
+.PHONY: install run test ui lint bench bench-quick bench-real site browser-deps fuzz clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -34,7 +34,15 @@ lint: install
 	$(VENV)/bin/ruff check pipelines tests bench
 	$(VENV)/bin/mypy
 
+# Benchmarks on synthetic corpora (1,000 and 10,000 reports; --large adds 100,000): figures against the targets.
 bench: install
+	$(VENV)/bin/python bench/run_all.py
+
+bench-quick: install
+	$(VENV)/bin/python bench/run_all.py --quick
+
+# Parse throughput per format on the real corpus in ../shared.
+bench-real: install
 	$(VENV)/bin/python bench/bench_parse.py
 
 site: install

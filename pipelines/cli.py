@@ -266,6 +266,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from pipelines.synth.generator import generate
+
+    try:
+        summary = generate(
+            args.out, args.issuers, args.years, args.formats, args.defects, args.seed, expected_beside=args.beside
+        )
+    except (ValueError, FileExistsError) as error:
+        print(f"xxgk synth: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"synthetic corpus: {summary.reports} reports of {summary.issuers} bodies, years "
+        f"{summary.years[0]}–{summary.years[-1]}, {summary.defective_reports} with planted defects"
+    )
+    print(f"inbox:    {summary.inbox}")
+    print(f"truth:    {summary.expected_dir} (NAME.expected.json per report)")
+    print(f"manifest: {summary.manifest}")
+    print(f"build it: xxgk build --raw {summary.inbox} --out {Path(args.out) / 'build'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xxgk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -311,6 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="file to write (default MART.FORMAT in the current folder)")
     export.add_argument("--out", default=str(_default_out()), help="output folder of the build (default data)")
     export.set_defaults(func=cmd_export)
+
+    synth = commands.add_parser("synth", help="write a labelled synthetic corpus with ground truth")
+    synth.add_argument("--issuers", type=int, required=True, help="number of reporting bodies")
+    synth.add_argument("--years", default="2019-2025", help="a range or list of report years (default 2019-2025)")
+    synth.add_argument("--formats", default="tab,runtogether,md,html,docx", help="layouts to draw from")
+    synth.add_argument("--defects", type=float, default=0.1, help="share of reports with a planted defect (0-1)")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--out", required=True, help="a new or empty folder")
+    synth.add_argument("--beside", action="store_true", help="write NAME.expected.json beside each report")
+    synth.set_defaults(func=cmd_synth)
 
     evaluate = commands.add_parser("eval", help="accuracy against NAME.expected.json files")
     evaluate.add_argument("directory")

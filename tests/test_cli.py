@@ -73,3 +73,17 @@ def test_usage_errors_are_reported(args: tuple[str, ...], tmp_path: Path) -> Non
     completed = run(*args, "--out", str(tmp_path / "nowhere")) if args[0] == "sql" else run(*args)
     assert completed.returncode == 2
     assert completed.stderr
+
+
+def test_synth_writes_a_labelled_corpus_with_ground_truth(tmp_path: Path) -> None:
+    out = tmp_path / "synthetic"
+    completed = run("synth", "--issuers", "3", "--years", "2022-2023", "--seed", "7", "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    reports = sorted((out / "inbox").iterdir())
+    truths = sorted((out / "expected").glob("*.expected.json"))
+    assert reports and len(truths) == len(reports)
+    assert all(path.name.startswith("SYNTH_") for path in reports)
+    truth = json.loads(truths[0].read_text(encoding="utf-8"))
+    assert truth["template"] in ("v2019", "v2021") and truth["cells"]
+    again = run("synth", "--issuers", "3", "--years", "2022-2023", "--seed", "7", "--out", str(out))
+    assert again.returncode == 2 and "not empty" in again.stderr
