@@ -357,3 +357,55 @@ def _in_process(function: Callable[[T], R], item: T) -> Outcome[R]:
         return Outcome(function(item), "ok", None, time.monotonic() - started)
     except Exception as error:
         return Outcome(None, "error", f"{type(error).__name__}: {error}", time.monotonic() - started)
+
+
+# ---------------------------------------------------------------------------- runs whose process died
+
+
+def release_abandoned_runs(instance: Any) -> list[str]:
+    """Mark failed the Dagster runs whose process is gone, and free the pool slots they hold; returns their ids.
+
+    A build killed in the middle (SIGKILL, a power cut, an out-of-memory kill) leaves its runs ``STARTED`` in
+    a persistent instance, and a step it was running keeps its pool slot: with ``duckdb_writer`` limited to
+    one, every later build then waits forever for the warehouse step. A run is abandoned when every process
+    its event log names (``pid`` of its engine events: the process executing its steps) no longer exists on
+    this machine; runs of a live process (another build, the UI's runs) are left alone. Call this before a
+    build starts its runs (``instance`` is a ``dagster.DagsterInstance``).
+    """
+    import dagster as dg
+
+    active = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
+    released = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=active)):
+        pids = _run_pids(instance, run.run_id)
+        if not pids or any(_alive(pid) for pid in pids):
+            continue
+        gone = ", ".join(str(pid) for pid in sorted(pids))
+        instance.report_run_failed(run, f"the process running it (pid {gone}) is gone; released by a later build")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(str(run.run_id))
+    return released
+
+
+def _run_pids(instance: Any, run_id: str) -> set[int]:
+    """The process ids a run's engine events name (``pid`` metadata)."""
+    import dagster as dg
+
+    pids: set[int] = set()
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        data = record.dagster_event.engine_event_data if record.dagster_event else None
+        value = data.metadata.get("pid") if data is not None else None
+        text = str(getattr(value, "value", value) or "")
+        if text.isdigit():
+            pids.add(int(text))
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

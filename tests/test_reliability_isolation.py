@@ -133,3 +133,70 @@ def test_shared_pools_are_closed_at_exit() -> None:
     assert isolation._POOLS
     isolation.close_pools()
     assert not isolation._POOLS
+
+
+# --------------------------------------------------------------------- a killed build's runs and pool slots
+
+HOLDER = r"""
+import sys, time
+import dagster as dg
+
+@dg.asset(pool="duckdb_writer")
+def writer() -> None:
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[1]))
+
+dg.materialize([writer], instance=dg.DagsterInstance.get())
+print("done", flush=True)
+"""
+
+
+def test_a_killed_builds_pool_slot_is_released_for_the_next(tmp_path: Path) -> None:
+    """A run killed inside a ``duckdb_writer`` step keeps the pool's only slot; the next run would wait forever."""
+    import shutil
+    import subprocess
+    import sys
+
+    import dagster as dg
+
+    from pipelines.isolation import release_abandoned_runs
+    from tests.conftest import REPO
+
+    shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+
+    def holder(seconds: float) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(seconds)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
+        )
+
+    first = holder(600)
+    assert first.stdout is not None and first.stdout.readline().strip() == "holding"
+    first.kill()
+    first.wait(30)
+
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(tmp_path)
+    cwd = Path.cwd()
+    os.chdir(tmp_path)  # dagster.yaml's storage paths are relative
+    try:
+        instance = dg.DagsterInstance.get()
+        info = instance.event_log_storage.get_concurrency_info("duckdb_writer")
+        assert len(info.claimed_slots) == 1  # held by a process that no longer exists
+
+        second = holder(0)  # would wait for the slot forever
+        time.sleep(3)
+        assert second.poll() is None
+        released = release_abandoned_runs(instance)
+        assert len(released) == 1
+        run = instance.get_run_by_id(released[0])
+        assert run is not None and run.status == dg.DagsterRunStatus.FAILURE
+        out, _ = second.communicate(timeout=60)
+        assert out.split() == ["holding", "done"]
+        assert release_abandoned_runs(instance) == []  # nothing else, and a live run is never touched
+    finally:
+        os.chdir(cwd)
+        if previous is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = previous
