@@ -299,16 +299,51 @@ def _atomic_file(target: Path, write: Callable[[Path], None]) -> None:
     os.replace(staging, target)
 
 
+def _side_folders(target: Path) -> tuple[Path, Path]:
+    """Where a partition folder's replacement is built, and where the old one waits to be deleted.
+
+    Both sit beside the table's folder (``lake/.cells.building/year=2023``), never inside it, so that no
+    reader's glob (``cells/**/*.parquet`` in the marts and checks) can see a half-written or retired partition.
+    """
+    table = target.parent
+    return (
+        table.with_name(f".{table.name}.building") / target.name,
+        table.with_name(f".{table.name}.retired") / target.name,
+    )
+
+
+def _recover_folder(target: Path) -> None:
+    """Undo what a build killed in the middle of ``_swap_folder`` left: the last published folder comes back.
+
+    Killed between moving the old folder aside and moving the new one in, a swap leaves no ``target`` but a
+    retired copy: that copy is the published state and is moved back. Half-built staging folders are
+    deleted. Leftovers of the earlier layout (``.year=2023.building`` inside the table folder, which the
+    marts' globs did read) are treated the same way.
+    """
+    staging, retired = _side_folders(target)
+    old_staging = target.with_name(f".{target.name}.building")
+    old_retired = target.with_name(f".{target.name}.retired")
+    for aside in (retired, old_retired):
+        if aside.exists() and not target.exists():
+            aside.rename(target)
+    for leftover in (staging, retired, old_staging, old_retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _swap_folder(target: Path, write: Callable[[Path], None] | None) -> None:
-    """Replace ``target`` by what ``write`` puts in a fresh folder; ``write=None`` removes it."""
-    staging = target.with_name(f".{target.name}.building")
-    retired = target.with_name(f".{target.name}.retired")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(retired, ignore_errors=True)
+    """Replace ``target`` by what ``write`` puts in a fresh folder; ``write=None`` removes it.
+
+    The new folder is written in full beside the table, then two renames publish it; a crash at any point
+    leaves either the old or the new folder in place (or, between the renames, the old one aside, which
+    ``_recover_folder`` restores at the start of the next update).
+    """
+    _recover_folder(target)
+    staging, retired = _side_folders(target)
     if write is not None:
         staging.mkdir(parents=True)
         write(staging)
     if target.exists():
+        retired.parent.mkdir(parents=True, exist_ok=True)
         target.rename(retired)
     if write is not None:
         staging.rename(target)
@@ -409,6 +444,8 @@ def update_partition(
     the whole year, since a new document may supersede an old one.
     """
     ensure_lake(lake_dir)
+    for table in YEAR_TABLES:
+        _recover_folder(lake_dir / table / f"year={partition}")
     documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
     previous = _read(documents_file, DOCUMENT_SCHEMA)
     unchanged = {
