@@ -27,6 +27,7 @@ so a reader never sees half a partition; a document whose bytes and parser did n
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -328,6 +329,26 @@ def _recover_folder(target: Path) -> None:
             aside.rename(target)
     for leftover in (staging, retired, old_staging, old_retired):
         shutil.rmtree(leftover, ignore_errors=True)
+    _remove_if_empty(staging.parent, retired.parent)
+
+
+def _remove_if_empty(*folders: Path) -> None:
+    """Remove side folders left empty (another partition's update may be using one: then it is not empty)."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _into(folder: Path, move: Callable[[], object]) -> None:
+    """Create ``folder`` and run ``move`` (a rename into it), again if another update removed it in between."""
+    for attempt in range(3):
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            move()
+            return
+        except FileNotFoundError:
+            if attempt == 2 or folder.exists():
+                raise
 
 
 def _swap_folder(target: Path, write: Callable[[Path], None] | None) -> None:
@@ -340,14 +361,14 @@ def _swap_folder(target: Path, write: Callable[[Path], None] | None) -> None:
     _recover_folder(target)
     staging, retired = _side_folders(target)
     if write is not None:
-        staging.mkdir(parents=True)
+        _into(staging.parent, staging.mkdir)
         write(staging)
     if target.exists():
-        retired.parent.mkdir(parents=True, exist_ok=True)
-        target.rename(retired)
+        _into(retired.parent, lambda: target.rename(retired))
     if write is not None:
         staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
+    _remove_if_empty(staging.parent, retired.parent)
 
 
 def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
