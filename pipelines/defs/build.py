@@ -25,6 +25,7 @@ from pipelines.defs.assets import (
     warehouse_tables,
 )
 from pipelines.defs.resources import XxgkStorage
+from pipelines.isolation import release_abandoned_runs
 from pipelines.lake import lake_partitions, read_inbox
 from pipelines.warehouse import build_stamp, stamp_file
 
@@ -49,6 +50,8 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
     """
     storage = XxgkStorage(raw_dir=str(raw_dir), out_dir=str(out_dir))
     resources = {"storage": storage}
+    # A build killed earlier may have left runs "started" holding the duckdb_writer slot: free them first.
+    release_abandoned_runs(instance)
     stamp = build_stamp(storage.raw_path, storage.sql_path)
 
     def run(assets: list[Any], partition: str | None = None) -> dg.ExecuteInProcessResult:
