@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def die(how: str) -> int:
 
 
 @pytest.fixture
-def pool() -> object:
+def pool() -> Iterator[IsolatedPool]:
     made = IsolatedPool(2, Budget(seconds=3, memory_mb=512))
     yield made
     made.close()
