@@ -13,6 +13,7 @@ import random
 import re
 import zipfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from pipelines.synth.render import LAYOUTS as RENDERERS
 from pipelines.synth.render import SYNTHETIC_MARK, build_report, render_docx
 from pipelines.synth.roster import sample_roster
 from pipelines.synth.values import advance, new_state, yearly_cells
+from pipelines.validation.cross_year import is_jump
 from pipelines.validation.similarity import PEER_THRESHOLD, PREVIOUS_YEAR_THRESHOLD, similarity
 
 
@@ -256,6 +258,31 @@ def test_the_plan_covers_every_defect_kind_and_pairs_copies_within_a_county() ->
         source_plan = plans[plan.copy_from.index][plan.year]
         assert source_plan.copied_by_file is not None
         assert f"SYNTH_{by_index[index].index:05d}_" in source_plan.copied_by_file
+
+
+def test_planted_jumps_are_unmistakable_and_never_jump_back(tmp_path: Path) -> None:
+    """Every planted jump is ≥ ×10 and ≥ 100 from the year before; later years (printed alike) are not."""
+    summary = generate(tmp_path / "jumps", 400, "2019-2025", "tab", 0.6, 4)
+    truths = {}
+    for path in summary.expected_dir.iterdir():
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        truths[(truth["synthetic"]["issuer_index"], truth["year"])] = truth
+    jumps = 0
+    for (body, year), truth in truths.items():
+        for defect in truth["planted_defects"]:
+            if defect["kind"] != "jump":
+                continue
+            jumps += 1
+            key = defect["cells"][0]
+            before, after = truths[(body, year - 1)]["cells"][key], truth["cells"][key]
+            assert is_jump(Decimal(str(before)), Decimal(str(after))), (truth["source"], before, after)
+            later = year + 1
+            while (body, later) in truths and key in truths[(body, later)]["cells"]:
+                previous = truths[(body, later - 1)]["cells"][key]
+                value = truths[(body, later)]["cells"][key]
+                assert not is_jump(Decimal(str(previous)), Decimal(str(value))), (body, later, previous, value)
+                later += 1
+    assert jumps >= 5
 
 
 def test_text_corpus_generation_is_fast(tmp_path: Path) -> None:

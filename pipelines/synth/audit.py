@@ -15,6 +15,7 @@ Two measures, both over the files ``generator.generate`` wrote:
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -49,17 +50,21 @@ class Truth:
 
 
 def load_truths(out_dir: Path, names: Iterable[str] | None = None) -> list[Truth]:
-    """The corpus's reports with their ground truth (from ``MANIFEST.reports.csv``), optionally only ``names``."""
+    """The corpus's reports with their ground truth, as ``MANIFEST.reports.csv`` lists them (optionally ``names``).
+
+    Files added to the inbox later (a benchmark's extra report) are not part of the corpus and are ignored.
+    """
     manifest = json.loads((out_dir / "MANIFEST.json").read_text(encoding="utf-8"))
     inbox = out_dir / manifest["inbox"]
     expected_dir = out_dir / manifest["expected"]
     wanted = set(names) if names is not None else None
     truths = []
-    for path in sorted(inbox.iterdir()):
-        if path.name.endswith(".expected.json") or (wanted is not None and path.name not in wanted):
-            continue
-        truth_path = expected_dir / (path.name.rsplit(".", 1)[0] + ".expected.json")
-        truths.append(Truth(path, json.loads(truth_path.read_text(encoding="utf-8"))))
+    with (out_dir / manifest["reports_index"]).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if wanted is not None and row["file"] not in wanted:
+                continue
+            truth = json.loads((expected_dir / row["expected"]).read_text(encoding="utf-8"))
+            truths.append(Truth(inbox / row["file"], truth))
     return truths
 
 

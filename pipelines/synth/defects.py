@@ -223,20 +223,34 @@ def same_figures(cells: dict[str, Value], previous: dict[str, Value], template: 
 #: How a jump is planted, per key: the factor from this year on, and what the body got wrong.
 JUMPS: dict[str, tuple[int, str]] = {
     "t2.admin_fees.amount_wan_yuan": (10_000, "行政事业性收费 printed in 元 under the 万元 header"),
-    "t2.licensing.decisions": (30, "行政许可 counts 办件 steps instead of 决定"),
-    "t2.penalty.decisions": (30, "行政处罚 counts 案件 steps instead of 决定"),
+    "t2.licensing.decisions": (100, "行政许可 printed ×100 (件次 of every step counted, not 决定)"),
+    "t2.penalty.decisions": (100, "行政处罚 printed ×100 (件次 of every step counted, not 决定)"),
 }
+#: A body's yearly level must be at least this for a jump in its decisions to be unmistakable: with ±20 %
+#: drift and Poisson noise, two years of a level-20 body differ by far less than the ×100 planted, so the
+#: jump year is ≥ ×10 its predecessor and later years (also ×100) never jump back.
+JUMP_MIN_LEVEL = 20.0
 
 
-def jump_key(previous: dict[str, Value], template: str, previous_template: str | None, scaled: set[str]) -> str | None:
-    """The cell a jump can be planted in: last year's value large enough that ×factor is a JUMP (≥ ×10, ≥ 100)."""
+def jump_key(
+    previous: dict[str, Value],
+    template: str,
+    previous_template: str | None,
+    scaled: set[str],
+    levels: dict[str, float],
+) -> str | None:
+    """The cell a jump can be planted in (≥ ×10 and ≥ 100 from last year, JUMP's test), or None.
+
+    ``levels``: the body's typical yearly value per key (``values.Profile``).
+    """
     if previous_template is None:
         return None
     both_v2021 = template == previous_template == K.V2021
-    if both_v2021 and K.FEE_KEY not in scaled and float(previous.get(K.FEE_KEY) or 0) >= 0.1:
+    fee_ok = float(previous.get(K.FEE_KEY) or 0) >= 0.1 and levels.get(K.FEE_KEY, 0.0) >= 0.1
+    if both_v2021 and K.FEE_KEY not in scaled and fee_ok:
         return K.FEE_KEY
     for key in ("t2.licensing.decisions", "t2.penalty.decisions"):
-        if key not in scaled and _int(previous.get(key)) >= 10:
+        if key not in scaled and levels.get(key, 0.0) >= JUMP_MIN_LEVEL and _int(previous.get(key)) >= 5:
             return key
     return None
 

@@ -349,7 +349,7 @@ def _eligible(
     if kind == "v2019_items":
         return template == K.V2019
     if kind == "jump":
-        return D.jump_key(state.previous, template, history.template, set(history.scaled)) is not None
+        return D.jump_key(state.previous, template, history.template, set(history.scaled), _levels(state)) is not None
     if kind == "same_figures":
         clean = not history.blank and not history.table_defect  # a copied table would carry last year's defects
         return history.template == template and clean and D.has_t3_t4_figures(state.previous)
@@ -362,6 +362,16 @@ def _eligible(
     if kind == "fee_statement":
         return D.fee_rows_present(template)
     return kind not in ("copy_peer", "copy_peer_source")
+
+
+def _levels(state: BodyState) -> dict[str, float]:
+    """The body's typical yearly level of the cells a jump can be planted in."""
+    profile = state.profile
+    return {
+        K.FEE_KEY: profile.fees_wan_yuan,
+        "t2.licensing.decisions": profile.licensing,
+        "t2.penalty.decisions": profile.penalty,
+    }
 
 
 def _blank_zeros(cells: dict[str, Value], template: str) -> list[str]:
@@ -409,7 +419,9 @@ def _body_reports(issuer: Issuer, plans: dict[int, ReportPlan], task: _Task) -> 
         if kind == "template_lag":
             template = K.V2019
         cells = yearly_cells(template, state, rng)
-        jumped = D.jump_key(state.previous, template, history.template, set(history.scaled)) if kind == "jump" else None
+        jumped = None
+        if kind == "jump":
+            jumped = D.jump_key(state.previous, template, history.template, set(history.scaled), _levels(state))
         before = state.previous.get(jumped) if jumped else None
         if jumped is not None:
             history.scaled[jumped] = D.JUMPS[jumped][0]
@@ -487,7 +499,8 @@ def _body_reports(issuer: Issuer, plans: dict[int, ReportPlan], task: _Task) -> 
             )
         blanked: list[str] = []
         if (
-            not planted
+            kind is None  # a planted defect must stay assessable: never blank a report that has one
+            and plan.copied_by_file is None
             and plan.layout in BLANK_LAYOUTS
             and D.has_t3_t4_figures(cells)
             and rng.random() < BLANK_ZEROS_SHARE
