@@ -5,8 +5,9 @@ build spreads parsing over worker processes) without counting its own. Uses the 
 ``$DAGSTER_HOME`` (a persistent one, as ``make run`` does; the benchmark points it at a scratch folder), so
 a second build over the same output reuses what the first parsed, exactly as an incremental rebuild would.
 
-Prints one JSON object: success, wall seconds, and per Dagster run its label (partition or step) and
-duration from the instance's run stats.
+Prints one JSON object: success, wall seconds, per Dagster run its label (partition or step) and duration
+from the instance's run stats, and the parser version (a hash of the parser's code: if it changes between two
+builds, the second parses everything again).
 
     .venv/bin/python bench/build_driver.py RAW_DIR OUT_DIR
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines import PARSER_VERSION
 from pipelines.defs.build import build_all
 
 
@@ -45,7 +47,8 @@ def main() -> int:
         label = f"parse year {partition}" if partition else _label(assets) or run.dagster_run.job_name
         seconds = (stats.end_time or 0.0) - (stats.start_time or 0.0)
         stages.append({"run": label, "seconds": round(seconds, 3), "success": run.success})
-    print(json.dumps({"success": all(run.success for run in runs), "wall": wall, "stages": stages}))
+    record = {"success": all(run.success for run in runs), "wall": wall, "stages": stages}
+    print(json.dumps({**record, "parser_version": PARSER_VERSION}))
     return 0 if all(run.success for run in runs) else 1
 
 
