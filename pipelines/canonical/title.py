@@ -13,10 +13,18 @@ from dataclasses import dataclass
 
 from pipelines.canonical.text import normalise
 
+_TAIL = r"信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
+#: A match can only start where a line or cell starts (after ``\n`` or ``\t``): from any later start, ``before``
+#: reaches a subset of the years the start of that line reaches, so the leftmost match is the same. Without
+#: the anchor a 100 KB line of run-together text is searched from each of its characters (a fuzzed crawl
+#: with repeated chunks took minutes); with it, from each line start only.
 _TITLE = re.compile(
-    r"(?P<before>[^\n\t]*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>[^\n\t]*?)\s*"
-    r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
+    r"(?:^|(?<=[\n\t]))(?P<before>[^\n\t]*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>[^\n\t]*?)\s*"
+    r"(?:政府|政务)?\s*" + _TAIL
 )
+#: No title without its ending (信息公开…报告): a line without one is not searched at all (each of its years
+#: would otherwise be tried against the rest of the line).
+_TITLE_END = re.compile(_TAIL)
 _PERIOD = re.compile(r"统计期限?为?\s*(?:自\s*)?(?P<year>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _NOISE_PREFIX = re.compile(r"^(?:#+\s*|标题\s*[:：]\s*|关于\s*|[《“\"]+)")
 _NOISE_SUFFIX = re.compile(r"[》”\"\s]+$")
@@ -45,7 +53,8 @@ def identify(title_hint: str | None, lines: Iterable[str]) -> Identity:
     year: int | None = None
     title: str | None = None
     for candidate in candidates:
-        match = _TITLE.search(normalise(candidate))
+        text = normalise(candidate)
+        match = _TITLE.search(text) if _TITLE_END.search(text) else None
         if not match:
             continue
         name = _clean_issuer(match.group("before")) or _clean_issuer(match.group("after"))
