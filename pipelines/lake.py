@@ -35,6 +35,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -283,7 +284,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 
 
 def ensure_lake(lake_dir: Path) -> None:
-    """Create every table folder with its schema-only ``empty.parquet`` (idempotent)."""
+    """Create every table folder with its schema-only ``empty.parquet`` (idempotent), after finishing the
+    partition commits a killed build left half done (``recover_lake``)."""
+    recover_lake(lake_dir)
     for table, schema in SCHEMAS.items():
         # In a year-partitioned table the schema file sits in Hive's folder for a null partition value, which
         # DuckDB, Polars and Arrow all read as "no year", so that it never clashes with the year=YYYY folders.
@@ -314,7 +317,7 @@ def _side_folders(target: Path) -> tuple[Path, Path]:
 
 
 def _recover_folder(target: Path) -> None:
-    """Undo what a build killed in the middle of ``_swap_folder`` left: the last published folder comes back.
+    """Undo what a build killed in the middle of a swap left: the last published folder comes back.
 
     Killed between moving the old folder aside and moving the new one in, a swap leaves no ``target`` but a
     retired copy: that copy is the published state and is moved back. Half-built staging folders are
@@ -351,24 +354,95 @@ def _into(folder: Path, move: Callable[[], object]) -> None:
                 raise
 
 
-def _swap_folder(target: Path, write: Callable[[Path], None] | None) -> None:
-    """Replace ``target`` by what ``write`` puts in a fresh folder; ``write=None`` removes it.
-
-    The new folder is written in full beside the table, then two renames publish it; a crash at any point
-    leaves either the old or the new folder in place (or, between the renames, the old one aside, which
-    ``_recover_folder`` restores at the start of the next update).
-    """
-    _recover_folder(target)
-    staging, retired = _side_folders(target)
-    if write is not None:
-        _into(staging.parent, staging.mkdir)
-        write(staging)
+def _publish_folder(target: Path, staging: Path | None) -> None:
+    """Put the written ``staging`` folder in place of ``target`` (None: remove ``target``); idempotent."""
+    _, retired = _side_folders(target)
+    if staging is not None and not staging.exists():
+        return  # published already (a commit rolled forward twice)
     if target.exists():
+        shutil.rmtree(retired, ignore_errors=True)
         _into(retired.parent, lambda: target.rename(retired))
-    if write is not None:
+    if staging is not None:
         staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
-    _remove_if_empty(staging.parent, retired.parent)
+    _remove_if_empty(*(side.parent for side in _side_folders(target)))
+
+
+# --- a partition's tables are published together -------------------------------------------------------
+#
+# A partition is four folders (reports, cells, findings, sections) and a documents file that must agree: a
+# report's cells next to another update's reports are orphans (the blocking check fails every later build
+# until that partition is rewritten). So everything is first written beside the tables, then a journal
+# lists what is to be published, then the renames run, then the journal goes. A build killed before the
+# journal leaves only staging (deleted by the next update); killed after it, the next build finishes the
+# renames (roll forward), since everything they publish was complete before the journal was written.
+
+
+def _journal(lake_dir: Path, partition: str) -> Path:
+    return lake_dir / ".journal" / f"{partition}.json"
+
+
+def _commit_partition(lake_dir: Path, partition: str, tables: dict[str, bool], documents: pl.DataFrame | None) -> None:
+    """Publish the staged folders of ``partition`` (``tables``: table → has a new folder, else removed) and
+    its documents file (None: removed) as one step, through the journal."""
+    documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
+    if documents is not None:
+        documents.write_parquet(documents_file.with_name(f".{documents_file.name}.building"))
+    journal = _journal(lake_dir, partition)
+    entry = {"pid": os.getpid(), "tables": tables, "documents": documents is not None}
+    def write(path: Path) -> None:
+        path.write_text(json.dumps(entry))
+
+    _into(journal.parent, lambda: _atomic_file(journal, write))
+    _apply_journal(lake_dir, partition, entry)
+
+
+def _apply_journal(lake_dir: Path, partition: str, entry: dict[str, Any]) -> None:
+    """Do (or finish) the publishing a journal entry lists, then drop the journal; safe to run twice."""
+    for table, written in dict(entry["tables"]).items():
+        target = lake_dir / table / f"year={partition}"
+        _publish_folder(target, _side_folders(target)[0] if written else None)
+    documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
+    staged = documents_file.with_name(f".{documents_file.name}.building")
+    if entry["documents"]:
+        if staged.exists():
+            os.replace(staged, documents_file)
+    else:
+        documents_file.unlink(missing_ok=True)
+    _journal(lake_dir, partition).unlink(missing_ok=True)
+    _remove_if_empty(_journal(lake_dir, partition).parent)
+
+
+def recover_lake(lake_dir: Path) -> list[str]:
+    """Finish the partition commits that killed builds left half done; returns their partitions.
+
+    Only journals of processes that are gone are rolled forward: a live process (another partition's run in
+    the UI) is still committing its own.
+    """
+    finished = []
+    folder = lake_dir / ".journal"
+    for journal in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            entry = json.loads(journal.read_text())
+        except (OSError, ValueError):
+            continue
+        if _process_alive(int(entry.get("pid", 0))):
+            continue
+        _apply_journal(lake_dir, journal.stem, entry)
+        finished.append(journal.stem)
+    return finished
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return pid == os.getpid()
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
@@ -467,6 +541,7 @@ def update_partition(
     ensure_lake(lake_dir)
     for table in YEAR_TABLES:
         _recover_folder(lake_dir / table / f"year={partition}")
+    (lake_dir / "documents" / f".part-{partition}.parquet.building").unlink(missing_ok=True)
     documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
     previous = _read(documents_file, DOCUMENT_SCHEMA)
     unchanged = {
@@ -498,6 +573,7 @@ def update_partition(
     kept_ids = kept_documents["report_id"].drop_nulls().to_list()
 
     rows: dict[str, int] = {"documents": documents.height}
+    staged: dict[str, bool] = {}
     if partition != UNKNOWN_PARTITION:
         builders = {"reports": report_rows, "cells": cell_rows, "findings": finding_rows, "sections": section_rows}
         for table in YEAR_TABLES:
@@ -507,8 +583,12 @@ def update_partition(
             if table == "reports":
                 frame = rank_versions(frame)
             rows[table] = frame.height
-            _swap_folder(folder, _part_writer(frame) if frame.height else None)
-    _atomic_file(documents_file, documents.write_parquet)
+            staged[table] = frame.height > 0
+            if frame.height:
+                staging = _side_folders(folder)[0]
+                _into(staging.parent, staging.mkdir)
+                _part_writer(frame)(staging)
+    _commit_partition(lake_dir, partition, staged, documents)
 
     statuses = documents.group_by("status").len()
     return PartitionUpdate(
@@ -547,9 +627,10 @@ def _part_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
 
 def remove_partition(lake_dir: Path, partition: str) -> None:
     """Drop a partition whose files have all left the inbox."""
+    ensure_lake(lake_dir)
     for table in YEAR_TABLES:
-        _swap_folder(lake_dir / table / f"year={partition}", None)
-    (lake_dir / "documents" / f"part-{partition}.parquet").unlink(missing_ok=True)
+        _recover_folder(lake_dir / table / f"year={partition}")
+    _commit_partition(lake_dir, partition, dict.fromkeys(YEAR_TABLES, False), None)
 
 
 def write_cross_findings(lake_dir: Path, rows: Sequence[dict[str, object]]) -> int:

@@ -97,3 +97,61 @@ def test_no_staging_folder_is_inside_a_table_while_writing(tmp_path: Path, monke
     monkeypatch.setattr(lake_module, "_part_writer", spying)
     lake_with_the_seed(tmp_path)
     assert sorted(seen) == sorted(f"lake/.{table}.building/year=2023" for table in YEAR_TABLES)
+
+
+class Killed(Exception):
+    """Stands for SIGKILL in the middle of publishing."""
+
+
+def test_a_partition_commit_killed_half_way_is_finished_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after reports were published but before cells: the journal lets the next build finish it.
+
+    Without it, the new reports sat next to the old cells (orphans: the blocking check failed every later
+    build's earlier partitions before this one could be rewritten).
+    """
+    import json
+    import subprocess
+
+    import pipelines.lake as lake_module
+    from pipelines.lake import recover_lake
+
+    lake, _ = lake_with_the_seed(tmp_path)
+    changed = tmp_path / "raw" / SEED.name
+    changed.write_text(SEED.read_text(encoding="utf-8").replace("行政许可\t215", "行政许可\t216"), encoding="utf-8")
+    new_files = scan_inbox(tmp_path / "raw")
+
+    published: list[Path] = []
+    real = lake_module._publish_folder
+
+    def dying(target: Path, staging: Path | None) -> None:
+        if published:
+            raise Killed
+        published.append(target)
+        real(target, staging)
+
+    monkeypatch.setattr(lake_module, "_publish_folder", dying)
+    with pytest.raises(Killed):
+        update_partition(lake, "2023", new_files, parse_here)
+    monkeypatch.undo()
+
+    def orphans() -> int:
+        cells = pl.scan_parquet(lake / "cells" / "**" / "*.parquet", hive_partitioning=True).select("report_id")
+        reports = pl.scan_parquet(lake / "reports" / "**" / "*.parquet", hive_partitioning=True)
+        return cells.join(reports.select("report_id"), on="report_id", how="anti").collect().height
+
+    assert orphans() > 0  # the half-published state the kill left
+    journal = lake / ".journal" / "2023.json"
+    entry = json.loads(journal.read_text())
+    done = subprocess.Popen(["true"])  # a process that is gone: the killed build
+    done.wait()
+    entry["pid"] = done.pid
+    journal.write_text(json.dumps(entry))
+
+    assert recover_lake(lake) == ["2023"]
+    assert orphans() == 0
+    documents = pl.read_parquet(lake / "documents" / "part-2023.parquet")
+    assert documents["sha256"].to_list() == [new_files[0].sha256]
+    assert not journal.exists() and not list(lake.glob(".*.building/*"))
+    assert not (lake / "documents" / ".part-2023.parquet.building").exists()
