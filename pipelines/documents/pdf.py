@@ -36,17 +36,19 @@ otherwise read as a value. Locators are ``page N table T row R`` and ``page N li
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import statistics
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
 from pdfplumber.table import Table
 from pdfplumber.utils.text import extract_words
 
@@ -600,6 +602,17 @@ def _locate(number: int, blocks: Sequence[_Block]) -> list[Row]:
     return rows
 
 
+@contextlib.contextmanager
+def _closing(pdf: PDF) -> Iterator[PDF]:
+    """Close the PDF however reading ended. Closing walks the page tree again, so a broken tree raises there
+    too (``with pdf:`` then replaced the reader's UnreadableDocument by pdfminer's own error; found by fuzzing)."""
+    try:
+        yield pdf
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+
+
 def _page_list(pages: Sequence[int]) -> str:
     return ", ".join(str(number) for number in pages)
 
@@ -617,7 +630,7 @@ def read_pdf(source: str, data: bytes) -> ExtractedDocument:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfminer raises many unrelated types for bad input
         raise UnreadableDocument(_describe(error)) from error
-    with pdf:
+    with _closing(pdf):
         try:
             pages = list(pdf.pages)
         except Exception as error:
