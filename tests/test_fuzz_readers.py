@@ -176,3 +176,22 @@ def test_the_harness_reports_exceptions_hangs_crashes_and_memory(tmp_path: Path)
     assert fuzzer.counts["exception @ KeyError in parse.py:1 f"] == 2
     assert fuzzer.statuses["random"].get("parsed") == 1, fuzzer.statuses
     assert len(list(tmp_path.glob("*-*.txt"))) == 4 and (tmp_path / "findings.txt").exists()
+
+
+# -------------------------------------------------------------------------- regressions found by fuzzing
+
+
+def test_a_pdf_whose_page_tree_is_broken_fails_with_a_reason(tmp_path: Path) -> None:
+    """Long run 3: a hand-made PDF with ``/Type /Pages /Kids`` overwritten. Reading its pages raised, the reader
+    said so (UnreadableDocument), then ``with pdf:`` closed the file by walking the pages again and pdfminer's
+    own error replaced the reader's: ``parse_bytes`` raised."""
+    from fuzz.harness import _minimal_pdf
+    from pipelines.parse import parse_bytes
+
+    good = _minimal_pdf(["2023 annual report", "1 2 3 4 5 6 21", "total 42"])
+    broken = good.replace(b"/Type /Pages /Kids ", b"/Type /Pag" + "\u202e\u2028\ufeff".encode(), 1)
+    path = tmp_path / "broken_2023.pdf"
+    path.write_bytes(broken)
+    report = parse_bytes(path, broken, path.name)
+    assert report.status == "failed"
+    assert any("damaged PDF that cannot be read" in error for error in report.errors), report.errors
