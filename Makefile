@@ -54,5 +54,10 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	else echo "browser-deps: not root or no apt-get; the browser test will be skipped"; fi
 
+# Fuzz every reader and parse_bytes for FUZZ_SECONDS (default 600); findings are written to fuzz-findings/.
+FUZZ_SECONDS ?= 600
+fuzz: install
+	XXGK_FUZZ_SECONDS=$(FUZZ_SECONDS) XXGK_FUZZ_OUT=fuzz-findings $(VENV)/bin/pytest -q -s tests/test_fuzz_readers.py
+
 clean:
 	rm -rf data/lake data/warehouse data/site .dagster
