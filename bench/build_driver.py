@@ -46,7 +46,15 @@ def main() -> int:
         assets = sorted(key.to_user_string() for key in keys if key is not None)
         label = f"parse year {partition}" if partition else _label(assets) or run.dagster_run.job_name
         seconds = (stats.end_time or 0.0) - (stats.start_time or 0.0)
-        stages.append({"run": label, "seconds": round(seconds, 3), "success": run.success})
+        stages.append(
+            {
+                "run": label,
+                "seconds": round(seconds, 3),
+                "start": stats.start_time,
+                "end": stats.end_time,
+                "success": run.success,
+            }
+        )
     record = {"success": all(run.success for run in runs), "wall": wall, "stages": stages}
     print(json.dumps({**record, "parser_version": PARSER_VERSION}))
     return 0 if all(run.success for run in runs) else 1

@@ -24,9 +24,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.canonical.identity import identify
-
 from pipelines.canonical.extract import extract_cells
+from pipelines.canonical.title import identify
 from pipelines.documents import read_document
 from pipelines.documents.formats import detect_format
 from pipelines.identity.report import describe_report

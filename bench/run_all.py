@@ -113,6 +113,7 @@ class TreeMemory:
         self.interval = interval
         self.peak = 0
         self.peak_processes = 0
+        self.timeline: list[tuple[float, int]] = []  # (epoch seconds, bytes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -127,9 +128,14 @@ class TreeMemory:
     def _run(self) -> None:
         while not self._stop.is_set():
             total, count = self.sample()
+            self.timeline.append((time.time(), total))
             if total > self.peak:
                 self.peak, self.peak_processes = total, count
             self._stop.wait(self.interval)
+
+    def peak_between(self, start: float, end: float) -> int:
+        """The largest sample taken between two epoch times (0 if none)."""
+        return max((size for at, size in self.timeline if start <= at <= end), default=0)
 
     def sample(self) -> tuple[int, int]:
         """(sum of VmRSS in bytes, number of processes) over the tree right now."""
@@ -290,6 +296,9 @@ def run_build(raw: Path, out: Path, home: Path, label: str, reports: int) -> Bui
         print(stderr[-3000:], file=sys.stderr)
         return BuildFigures(label, reports, wall, memory.peak, memory.peak_processes, largest, success=False)
     result = json.loads(lines[-1])
+    for stage in result["stages"]:
+        if stage.get("start") and stage.get("end"):
+            stage["peak"] = memory.peak_between(float(stage["start"]), float(stage["end"]))
     return BuildFigures(
         label,
         reports,
@@ -510,8 +519,14 @@ def main() -> int:
             f"peak memory (process tree, sampled): {_mib(figures.peak)} over {figures.peak_processes} processes; "
             f"largest single process {_mib(figures.largest_process)}"
         )
-        other = [(s["run"], s["seconds"]) for s in figures.stages if not str(s["run"]).startswith("parse year")]
-        print("stages: parse (all years) " + f"{parse_seconds:.1f} s; " + "; ".join(f"{r} {s} s" for r, s in other))
+        other = [s for s in figures.stages if not str(s["run"]).startswith("parse year")]
+        parse_peak = max(
+            (int(str(s.get("peak", 0))) for s in figures.stages if str(s["run"]).startswith("parse")), default=0
+        )
+        print(
+            f"stages (time, peak memory of the tree): parse (all years) {parse_seconds:.1f} s, {_mib(parse_peak)}; "
+            + "; ".join(f"{s['run']} {s['seconds']} s, {_mib(int(str(s.get('peak', 0))))}" for s in other)
+        )
         database = out / "warehouse" / "xxgk.duckdb"
         truths = audit.load_truths(summary.out_dir)
         print("synthetic accuracy (warehouse cells vs ground truth; open = null where a number was printed):")
