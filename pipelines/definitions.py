@@ -3,15 +3,10 @@
 import dagster as dg
 
 from pipelines.defs.assets import (
-    arithmetic_consistency,
-    cells_have_reports,
-    cells_unique_per_report_and_key,
-    completeness,
+    LAKE_CHECKS,
     cross_findings,
     inbox_catalog,
     parsed_lake,
-    reports_unique,
-    text_table_agreement,
     trend_site,
     warehouse_tables,
 )
@@ -19,14 +14,7 @@ from pipelines.defs.automation import daily_rescan, inbox_sensor, ingest_year
 from pipelines.defs.resources import XxgkStorage
 
 ALL_ASSETS = [inbox_catalog, parsed_lake, cross_findings, warehouse_tables, trend_site]
-ALL_CHECKS = [
-    cells_unique_per_report_and_key,
-    cells_have_reports,
-    reports_unique,
-    arithmetic_consistency,
-    text_table_agreement,
-    completeness,
-]
+ALL_CHECKS = LAKE_CHECKS
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,

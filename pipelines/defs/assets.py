@@ -208,6 +208,16 @@ def completeness(storage: XxgkStorage) -> dg.AssetCheckResult:
     return _failing_reports(storage, ("SECTION_PRESENT", "TABLE_PRESENT", "TEMPLATE_CURRENT", "PERIOD"))
 
 
+#: Every check on the lake: they run in the parse stage's runs.
+LAKE_CHECKS = [
+    cells_unique_per_report_and_key,
+    cells_have_reports,
+    reports_unique,
+    arithmetic_consistency,
+    text_table_agreement,
+    completeness,
+]
+
 _MODELS = load_models(REPO_ROOT / "sql")
 
 

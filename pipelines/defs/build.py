@@ -11,16 +11,11 @@ from typing import Any
 import dagster as dg
 
 from pipelines.defs.assets import (
+    LAKE_CHECKS,
     REPORT_YEAR,
-    arithmetic_consistency,
-    cells_have_reports,
-    cells_unique_per_report_and_key,
-    completeness,
     cross_findings,
     inbox_catalog,
     parsed_lake,
-    reports_unique,
-    text_table_agreement,
     trend_site,
     warehouse_tables,
 )
@@ -31,15 +26,6 @@ from pipelines.warehouse import build_stamp, stamp_file
 
 #: Runs print INFO and above: the assets' own log lines, not Dagster's step-by-step DEBUG events.
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-
-LAKE_CHECKS = [
-    cells_unique_per_report_and_key,
-    cells_have_reports,
-    reports_unique,
-    arithmetic_consistency,
-    text_table_agreement,
-    completeness,
-]
 
 
 def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> list[dg.ExecuteInProcessResult]:
