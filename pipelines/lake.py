@@ -484,7 +484,7 @@ def read_inbox(lake_dir: Path) -> list[InboxFile]:
             r["refusal"],
             r["year_hint"],
         )
-        for r in pl.read_parquet(path).iter_rows(named=True)
+        for r in pl.read_parquet(path, glob=False).iter_rows(named=True)
     ]
 
 
@@ -517,9 +517,11 @@ def _read(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     files = [path] if path.is_file() else sorted(path.glob("*.parquet"))
     if not files:
         return pl.DataFrame(schema=schema)
-    return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed").select(
+    # glob=False: the lake's path may hold glob characters (an output folder named "out [1]")
+    first = pl.scan_parquet(files[0], glob=False).collect_schema()
+    return pl.concat([pl.read_parquet(f, glob=False) for f in files], how="diagonal_relaxed").select(
         [
-            pl.col(name).cast(kind) if name in pl.read_parquet_schema(files[0]) else pl.lit(None, kind).alias(name)
+            pl.col(name).cast(kind) if name in first else pl.lit(None, kind).alias(name)
             for name, kind in schema.items()
         ]
     )
