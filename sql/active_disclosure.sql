@@ -76,4 +76,4 @@ select
     end as admin_fees_change,
     normative_docs_issued - previous_normative_docs as normative_docs_change
 from with_previous
-order by issuer_key, year
+order by issuer_key, year, report_id

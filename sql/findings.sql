@@ -41,4 +41,18 @@ select
     reports.path
 from all_findings
 inner join reports on reports.report_id = all_findings.report_id
-order by reports.issuer_key, reports.year, all_findings.report_id, all_findings.kind, all_findings.rule, all_findings.scope
+-- the order is total (every column that can tell two findings apart), so rebuilds store rows identically
+order by
+    reports.issuer_key,
+    reports.year,
+    all_findings.report_id,
+    all_findings.kind,
+    all_findings.rule,
+    all_findings.scope,
+    all_findings.related_report_id nulls first,
+    all_findings.outcome,
+    all_findings.message,
+    all_findings.expected nulls first,
+    all_findings.actual nulls first,
+    all_findings.quote nulls first,
+    all_findings.cells nulls first

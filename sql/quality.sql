@@ -37,4 +37,4 @@ from reports
 left join findings on findings.report_id = reports.report_id
 where reports.is_chosen
 group by all
-order by reports.issuer_key, reports.year
+order by reports.issuer_key, reports.year, reports.report_id

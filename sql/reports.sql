@@ -54,4 +54,4 @@ select
     index_no,
     site_id
 from read_parquet(getvariable('lake_dir') || '/reports/**/*.parquet', hive_partitioning = true, union_by_name = true)
-order by issuer_key, year, version_rank
+order by issuer_key, year, version_rank, report_id

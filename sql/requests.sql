@@ -53,4 +53,4 @@ select
 from reports
 inner join totals on totals.report_id = reports.report_id
 where reports.is_chosen
-order by reports.issuer_key, reports.year
+order by reports.issuer_key, reports.year, reports.report_id

@@ -56,4 +56,4 @@ select
 from reports
 inner join blocks on blocks.report_id = reports.report_id
 where reports.is_chosen
-order by reports.issuer_key, reports.year
+order by reports.issuer_key, reports.year, reports.report_id

@@ -91,12 +91,6 @@ def test_two_builds_of_one_inbox_give_identical_marts(two_builds: tuple[Path, Pa
     assert [table for table in first if first[table] != second[table]] == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="sql/findings.sql orders by (issuer_key, year, report_id, kind, rule, scope), which ties for some "
-    "findings: DuckDB's parallel sort then stores tied rows in either order, so `xxgk export findings` can "
-    "differ in row order between builds (content is identical). Fix: make the order by total.",
-)
 def test_two_builds_store_rows_in_the_same_order(two_builds: tuple[Path, Path]) -> None:
     """Stricter: the rows in the order the tables hold them, as ``xxgk export`` writes them."""
     first, second = (mart_hashes(database, sort=False) for database in two_builds)
