@@ -511,6 +511,25 @@ class PartitionUpdate:
     not_parsed: list[tuple[str, str, str]]  # path, status, reason, for every document not fully parsed
 
 
+def table_files(lake_dir: Path, table: str) -> list[Path]:
+    """The published Parquet files of a lake table, in a fixed order.
+
+    Listed with ``Path.rglob`` rather than handed to a reader's glob, so that an output folder whose name
+    holds glob characters (``out [1]``) is read as it is; side folders (``.cells.building``) sit beside the
+    table, so nothing half-written is listed.
+    """
+    folder = lake_dir / table
+    return sorted(f for f in folder.rglob("*.parquet") if not f.name.startswith(".")) if folder.is_dir() else []
+
+
+def scan_table(lake_dir: Path, table: str) -> pl.LazyFrame:
+    """A lake table as one lazy frame, with its ``year`` partition column from the Hive folders."""
+    files = table_files(lake_dir, table)
+    if not files:
+        return pl.LazyFrame(schema=SCHEMAS[table])
+    return pl.scan_parquet(files, glob=False, hive_partitioning=True, missing_columns="insert")
+
+
 def _read(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     if not path.exists():
         return pl.DataFrame(schema=schema)

@@ -155,11 +155,6 @@ def test_an_output_folder_named_with_quotes_and_glob_characters(out: Path, tmp_p
     assert counts["reports"] == 1 and counts["documents"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the lake checks (pipelines/defs/assets.py _lake) and the cross-report checks "
-    "(pipelines/validation/corpus.py) glob the lake with Polars without escaping its path",
-)
 def test_a_whole_build_into_a_folder_named_with_glob_characters(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -22,6 +22,7 @@ from pipelines.lake import (
     known_years,
     read_inbox,
     remove_partition,
+    scan_table,
     update_partition,
     write_cross_findings,
     write_inbox,
@@ -132,7 +133,7 @@ def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> d
 
 
 def _lake(storage: XxgkStorage, table: str) -> pl.LazyFrame:
-    return pl.scan_parquet(storage.lake_path / table / "**" / "*.parquet", hive_partitioning=True)
+    return scan_table(storage.lake_path, table)
 
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="One cell per report and key.")

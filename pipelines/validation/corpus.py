@@ -15,19 +15,16 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.canonical.cells import Cell
+from pipelines.lake import scan_table
 from pipelines.validation.cross_year import COPY_SECTIONS, ReportSnapshot, check_cross_year
 from pipelines.validation.findings import lake_record
 from pipelines.validation.similarity import SectionText, find_peer_copies
 
 
-def _scan(lake_dir: Path, table: str) -> pl.LazyFrame:
-    return pl.scan_parquet(lake_dir / table / "**" / "*.parquet", hive_partitioning=True, missing_columns="insert")
-
-
 def cross_report_findings(lake_dir: Path) -> list[dict[str, object]]:
     """Every cross-year and peer-copy finding over the chosen reports of the lake, as lake rows."""
     reports = (
-        _scan(lake_dir, "reports")
+        scan_table(lake_dir, "reports")
         .filter(pl.col("is_chosen"))
         .select("report_id", "issuer_key", "year", "template")
         .collect()
@@ -37,7 +34,7 @@ def cross_report_findings(lake_dir: Path) -> list[dict[str, object]]:
     chosen = reports["report_id"].to_list()
     cells_by_report: dict[str, dict[str, Cell]] = defaultdict(dict)
     for row in (
-        _scan(lake_dir, "cells")
+        scan_table(lake_dir, "cells")
         .filter(pl.col("report_id").is_in(chosen))
         .select("report_id", "key", "value", "value_status", "raw_text", "locator")
         .collect()
@@ -50,7 +47,7 @@ def cross_report_findings(lake_dir: Path) -> list[dict[str, object]]:
         )
     texts_by_report: dict[str, dict[str, str]] = defaultdict(dict)
     for row in (
-        _scan(lake_dir, "sections")
+        scan_table(lake_dir, "sections")
         .filter(pl.col("report_id").is_in(chosen) & pl.col("section_id").is_in(COPY_SECTIONS))
         .select("report_id", "section_id", "text")
         .collect()
