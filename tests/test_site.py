@@ -9,8 +9,11 @@ byte-identical on a rebuild, and text from the warehouse must be escaped.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ import pytest
 
 from pipelines.defs.build import build_all
 from pipelines.site import SiteSummary, WarehouseError, build_site, mart_preview, svg
+from pipelines.site.build import recover_site
 from pipelines.site.markup import Markup, el
 from pipelines.site.pages import issuer_file, region_file
 from tests.conftest import REPO
@@ -350,3 +354,31 @@ def test_a_missing_value_is_a_gap_not_a_zero() -> None:
     assert svg.bar_chart(years, [svg.Series("a", (1.0, None, 0.0, 2.0))], title="t", chart_id="c") == svg.bar_chart(
         years, [svg.Series("a", (1.0, None, 0.0, 2.0))], title="t", chart_id="c"
     )
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (a killed build's)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_killed_site_build_is_cleared_and_a_lost_site_restored(warehouse: Path, tmp_path: Path) -> None:
+    """Killed between moving the old site aside and the new one in, a build leaves no site: the next puts the
+    old one back before it starts, and removes half-written folders; a live build's folder is left alone."""
+    out = tmp_path / "site"
+    build_site(warehouse, out)
+    pages = sorted(p.relative_to(out) for p in out.rglob("*"))
+    dead, alive = dead_pid(), os.getpid()
+    out.rename(tmp_path / f".site.old-{dead}")
+    (tmp_path / f".site.building-{dead}" / "index.html").parent.mkdir()
+    (tmp_path / f".site.building-{dead}" / "index.html").write_text("half", encoding="utf-8")
+    (tmp_path / f".site.building-{alive}").mkdir()
+
+    restored = recover_site(out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == pages
+    assert {p.name for p in restored} == {f".site.old-{dead}", f".site.building-{dead}"}
+    assert sorted(p.name for p in tmp_path.glob(".site.*")) == [f".site.building-{alive}"]
+
+    build_site(warehouse, out)
+    assert (out / "index.html").is_file()

@@ -12,6 +12,7 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import time
@@ -46,6 +47,37 @@ class SiteSummary:
     seconds: float
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_site(out_dir: Path) -> list[Path]:
+    """Clear what site builds killed mid-way left beside ``out_dir``; returns the folders removed or restored.
+
+    A build is killed either while writing ``.site.building-PID`` (the published site is untouched; the
+    half-written folder goes) or in the instant between moving the old site to ``.site.old-PID`` and the new
+    one in: then there is no site, and the old one is put back. Folders of live builds are left alone.
+    """
+    touched: list[Path] = []
+    for kind in ("old", "building"):
+        for leftover in sorted(out_dir.parent.glob(f".{glob.escape(out_dir.name)}.{kind}-*")):
+            pid = leftover.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or _pid_alive(int(pid)):
+                continue
+            if kind == "old" and not out_dir.exists():
+                os.replace(leftover, out_dir)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
+            touched.append(leftover)
+    return touched
+
+
 def build_site(database: Path, out_dir: Path = DEFAULT_SITE_DIR, raw_dir: Path | None = None) -> SiteSummary:
     """Build the site from the warehouse ``database`` into ``out_dir``; figures link to files below ``raw_dir``.
 
@@ -65,6 +97,7 @@ def build_site(database: Path, out_dir: Path = DEFAULT_SITE_DIR, raw_dir: Path |
         pages[issuer.file] = issuer_page(issuer, data, regions, issuers, links)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover_site(out_dir)
     building = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
