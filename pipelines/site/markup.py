@@ -38,8 +38,17 @@ def render(content: Content) -> Markup:
     if content is None:
         return Markup("")
     if isinstance(content, list | tuple):
-        return Markup("".join(render(part) for part in content))
+        return Markup("".join([_html(part) for part in content]))
     return Markup(escape(str(content), quote=False))
+
+
+def _html(content: Content) -> str:
+    """``render`` without wrapping a part in Markup again (a page is millions of parts)."""
+    if isinstance(content, Markup):
+        return content
+    if isinstance(content, str):
+        return escape(content, quote=False)
+    return render(content)
 
 
 def _attribute(name: str, value: object) -> str:
@@ -58,7 +67,7 @@ def el(tag: str, *children: Content, **attributes: object) -> Markup:
     attrs = "".join(_attribute(k, v) for k, v in attributes.items() if v is not None and v is not False)
     if tag in VOID:
         return Markup(f"<{tag}{attrs}>")
-    return Markup(f"<{tag}{attrs}>{render(list(children))}</{tag}>")
+    return Markup(f"<{tag}{attrs}>{''.join([_html(child) for child in children])}</{tag}>")
 
 
 # --------------------------------------------------------------------------------------------------------

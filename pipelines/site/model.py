@@ -13,6 +13,7 @@ the same site bytes.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -95,7 +96,13 @@ _SOURCE_KEY_FILTER = " or ".join(
 
 def figure_keys(figure: Figure, keys: Sequence[str]) -> list[str]:
     """The keys among ``keys`` that ``figure`` is made from, in the order given."""
-    return [key for key in keys if any(fnmatch.fnmatchcase(key, pattern) for pattern in figure.keys)]
+    return [key for key in keys if _made_from(figure.keys, key)]
+
+
+@functools.cache
+def _made_from(patterns: tuple[str, ...], key: str) -> bool:
+    """Whether a cell key is one a figure's key patterns name (every page asks for the same few hundred keys)."""
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
 
 
 class WarehouseError(RuntimeError):

@@ -14,6 +14,7 @@ scrapers find a figure without depending on the layout.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -112,6 +113,7 @@ class SourceLinks:
     linked: int = 0
     unlinked: int = 0
     _exists: dict[str, bool] = field(default_factory=dict)
+    _hrefs: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def href(self, path: object, locator: object, depth: int) -> str | None:
         """The link to ``path`` (relative to the inbox) from a page ``depth`` folders below the site root."""
@@ -124,15 +126,24 @@ class SourceLinks:
         if not self._exists[relative]:
             self.unlinked += 1
             return None
-        # Every page of one depth is as far from the raw folder: "_" stands for its folder (issuers/, regions/).
-        page_dir = Path(os.path.abspath(self.site_dir)).joinpath(*(["_"] * depth))
-        target = os.path.relpath(os.path.abspath(self.raw_dir / relative), page_dir)
-        href = quote(Path(target).as_posix(), safe="/")
+        href = self._file_href(relative, depth)
         match = _PDF_PAGE.match(str(locator or ""))
         if match and relative.lower().endswith(".pdf"):
             href += f"#page={match.group(1)}"
         self.linked += 1
         return href
+
+    def _file_href(self, relative: str, depth: int) -> str:
+        """The quoted relative link to a raw file from a page ``depth`` folders down (one per file and depth:
+        a page links every cell of a report to the same file)."""
+        key = (relative, depth)
+        if key not in self._hrefs:
+            # Every page of one depth is as far from the raw folder: "_" stands for its folder (issuers/, …).
+            assert self.raw_dir is not None
+            page_dir = Path(os.path.abspath(self.site_dir)).joinpath(*(["_"] * depth))
+            target = os.path.relpath(os.path.abspath(self.raw_dir / relative), page_dir)
+            self._hrefs[key] = quote(Path(target).as_posix(), safe="/")
+        return self._hrefs[key]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1167,6 +1178,12 @@ def _issuer_versions(differences: list[Record]) -> Content:
     )
 
 
+@functools.cache
+def _figures_using(key: str) -> list[str]:
+    """The labels of the figures a cell key goes into (the Sources table's last column)."""
+    return [f.label for f in FIGURES if figure_keys(f, [key])]
+
+
 def _issuer_sources(issuer: Issuer, data: SiteData, links: SourceLinks) -> Markup:
     blocks = []
     for report in issuer.chosen:
@@ -1175,7 +1192,7 @@ def _issuer_sources(issuer: Issuer, data: SiteData, links: SourceLinks) -> Marku
         rows = []
         for cell in cells:
             key = str(cell["key"])
-            used_by = [f.label for f in FIGURES if figure_keys(f, [key])]
+            used_by = _figures_using(key)
             href = links.href(report["path"], cell.get("locator"), 1)
             try:
                 label = f"{metric(key).row_label} / {metric(key).column_label}"
