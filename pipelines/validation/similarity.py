@@ -32,6 +32,7 @@ phrases, so only sections that are the same text with names and figures changed 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 import zlib
@@ -71,12 +72,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().translate(_DROP)
 
 
-def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
-    """The set of ``size``-character substrings of the normalised text (the whole text if shorter)."""
+@functools.lru_cache(maxsize=256)
+def shingles(text: str, size: int = SHINGLE_SIZE) -> frozenset[str]:
+    """The set of ``size``-character substrings of the normalised text (the whole text if shorter).
+
+    Remembered for the last few hundred texts: the year-on-year check compares each section with the year
+    before and the year after, and asks for its size first.
+    """
     normal = normalise(text)
     if len(normal) <= size:
-        return {normal} if normal else set()
-    return {normal[i : i + size] for i in range(len(normal) - size + 1)}
+        return frozenset({normal} if normal else ())
+    return frozenset([normal[i : i + size] for i in range(len(normal) - size + 1)])
 
 
 def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
