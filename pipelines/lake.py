@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -390,6 +391,7 @@ def _commit_partition(lake_dir: Path, partition: str, tables: dict[str, bool], d
         documents.write_parquet(documents_file.with_name(f".{documents_file.name}.building"))
     journal = _journal(lake_dir, partition)
     entry = {"pid": os.getpid(), "tables": tables, "documents": documents is not None}
+
     def write(path: Path) -> None:
         path.write_text(json.dumps(entry))
 
@@ -539,10 +541,7 @@ def _read(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     # glob=False: the lake's path may hold glob characters (an output folder named "out [1]")
     first = pl.scan_parquet(files[0], glob=False).collect_schema()
     return pl.concat([pl.read_parquet(f, glob=False) for f in files], how="diagonal_relaxed").select(
-        [
-            pl.col(name).cast(kind) if name in first else pl.lit(None, kind).alias(name)
-            for name, kind in schema.items()
-        ]
+        [pl.col(name).cast(kind) if name in first else pl.lit(None, kind).alias(name) for name, kind in schema.items()]
     )
 
 
@@ -654,9 +653,51 @@ def remove_partition(lake_dir: Path, partition: str) -> None:
     _commit_partition(lake_dir, partition, dict.fromkeys(YEAR_TABLES, False), None)
 
 
-def write_cross_findings(lake_dir: Path, rows: Sequence[dict[str, object]]) -> int:
-    """The checks across reports (cross-year, peers), one file: they are recomputed over the whole lake."""
+def write_cross_findings(
+    lake_dir: Path, rows: Sequence[dict[str, object]], inputs: dict[str, object] | None = None
+) -> int:
+    """The checks across reports (cross-year, peers), one file, and what they were computed from.
+
+    ``inputs`` (digests of the chosen reports per issuer and per year, see ``validation.corpus.CrossInputs``)
+    is written after the findings, with the findings file's sha256: a build killed between the two leaves
+    inputs that do not match the file, and the next build recomputes everything rather than trust them.
+    """
     ensure_lake(lake_dir)
     frame = pl.DataFrame(list(rows), schema=FINDING_SCHEMA)
-    _atomic_file(lake_dir / "cross_findings" / "cross_findings.parquet", frame.write_parquet)
+    findings = lake_dir / "cross_findings" / "cross_findings.parquet"
+    _atomic_file(findings, frame.write_parquet)
+    state = lake_dir / "cross_findings" / "inputs.json"
+    if inputs is None:
+        state.unlink(missing_ok=True)
+    else:
+        record = {"findings_sha256": _sha256(findings), **inputs}
+
+        def write(path: Path) -> None:
+            path.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+        _atomic_file(state, write)
     return frame.height
+
+
+def read_cross_findings(lake_dir: Path) -> tuple[pl.DataFrame, dict[str, Any]] | None:
+    """The last cross-report findings and the inputs they were computed from; None when there are none or
+    the two do not belong together (a killed build, an older lake)."""
+    findings = lake_dir / "cross_findings" / "cross_findings.parquet"
+    state = lake_dir / "cross_findings" / "inputs.json"
+    if not (findings.is_file() and state.is_file()):
+        return None
+    try:
+        record = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("findings_sha256") != _sha256(findings):
+        return None
+    return _read(findings, FINDING_SCHEMA), record
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

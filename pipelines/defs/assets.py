@@ -20,6 +20,7 @@ from pipelines.inbox import scan_inbox
 from pipelines.lake import (
     YEAR_TABLES,
     known_years,
+    read_cross_findings,
     read_inbox,
     remove_partition,
     scan_table,
@@ -29,7 +30,7 @@ from pipelines.lake import (
 )
 from pipelines.parse import parse_many, report_year_hint
 from pipelines.site import build_site, mart_preview
-from pipelines.validation.corpus import cross_report_findings
+from pipelines.validation.corpus import CrossInputs, update_cross_findings
 from pipelines.warehouse import build_warehouse, load_models
 
 #: One partition per report year (as the report's title gives it), plus ``unknown`` for files without one.
@@ -123,12 +124,15 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
 )
 def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Checks across reports: each issuer's consecutive years (R5, R6, jumps, copied text) and peers' copies."""
-    rows = cross_report_findings(storage.lake_path)
-    count = write_cross_findings(storage.lake_path, rows)
+    last = read_cross_findings(storage.lake_path)
+    rows, inputs, counts = update_cross_findings(
+        storage.lake_path, last[0] if last else None, CrossInputs.from_record(last[1]) if last else None
+    )
+    count = write_cross_findings(storage.lake_path, rows, inputs.as_record())
     fails = Counter(str(row["rule"]) for row in rows if row["outcome"] == "FAIL")
-    context.log.info(f"{count} cross-report findings; fails by rule: {dict(fails)}")
+    context.log.info(f"{count} cross-report findings ({counts}); fails by rule: {dict(fails)}")
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": count, "fails_by_rule": dg.MetadataValue.json(dict(fails))}
+        metadata={"dagster/row_count": count, **counts, "fails_by_rule": dg.MetadataValue.json(dict(fails))}
     )
 
 
