@@ -501,6 +501,19 @@ def lake_partitions(lake_dir: Path) -> set[str]:
     return {p.stem.removeprefix("part-") for p in folder.glob("part-*.parquet")} if folder.exists() else set()
 
 
+def partition_is_current(lake_dir: Path, partition: str, files: Sequence[InboxFile]) -> bool:
+    """Whether the lake's partition holds exactly ``files`` (paths and sha256), all parsed by this parser
+    version, with no commit left unfinished: updating it would reuse every document and change nothing."""
+    documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
+    if not files or not documents_file.is_file() or _journal(lake_dir, partition).exists():
+        return False
+    previous = _read(documents_file, DOCUMENT_SCHEMA)
+    if previous.height != len(files) or (previous["parser_version"] != PARSER_VERSION).any():
+        return False
+    stored = set(previous.select("path", "sha256").iter_rows())
+    return stored == {(f.relative_path, f.sha256 or None) for f in files}
+
+
 @dataclass
 class PartitionUpdate:
     """What updating one partition of the lake did: how many documents were parsed or reused, row counts."""

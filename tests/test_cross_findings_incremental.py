@@ -42,7 +42,7 @@ def stored(lake: Path) -> list[dict[str, object]]:
 
 
 def cross_run_metadata(runs: list[dg.ExecuteInProcessResult]) -> dict[str, object]:
-    for event in runs[-1].get_asset_materialization_events():
+    for event in (e for run in runs for e in run.get_asset_materialization_events()):
         materialization = event.step_materialization_data.materialization
         if materialization.asset_key == dg.AssetKey(["lake", "cross_findings"]):
             return {k: v.value for k, v in materialization.metadata.items()}

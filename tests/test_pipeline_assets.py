@@ -27,7 +27,7 @@ def test_build_from_inbox_with_a_bad_file(inbox: Path, tmp_path: Path) -> None:
     runs = _materialize(inbox, out)
     assert all(check.passed for run in runs for check in run.get_asset_check_evaluations())
     # One run per report year (the seed's 2023, and "unknown" for the page without a title), each parsing its file.
-    assert [run.dagster_run.tags.get("dagster/partition") for run in runs] == [None, "2023", "unknown", None]
+    assert [run.dagster_run.tags.get("dagster/partition") for run in runs] == [None, "2023", "unknown", None, None]
     for run in runs[1:3]:
         documents = next(
             m for m in run.get_asset_materialization_events() if m.asset_key == dg.AssetKey(["lake", "documents"])

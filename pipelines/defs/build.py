@@ -1,10 +1,12 @@
 """A whole build in process, as ``make run`` and ``xxgk build`` do it: the same assets the UI shows.
 
-Catalogue the inbox, then parse each report year that has inbox files (or had them: a year whose files
-left the inbox is emptied), then the cross-report checks and the warehouse. Every step is a real Dagster
-run in the given instance, so ``make ui`` shows them afterwards.
+Catalogue the inbox, then parse each report year whose inbox files changed (or left the inbox: that year is
+emptied; a year whose files and parser are unchanged is not run again), then the cross-report checks and
+the warehouse, then the site. Every step is a real Dagster run in the given instance, so ``make ui`` shows
+them afterwards.
 """
 
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,9 @@ from pipelines.defs.assets import (
     warehouse_tables,
 )
 from pipelines.defs.resources import XxgkStorage
+from pipelines.inbox import InboxFile
 from pipelines.isolation import release_abandoned_runs
-from pipelines.lake import lake_partitions, read_inbox
+from pipelines.lake import lake_partitions, partition_is_current, read_inbox
 from pipelines.warehouse import build_stamp, stamp_file
 
 #: Runs print INFO and above: the assets' own log lines, not Dagster's step-by-step DEBUG events.
@@ -53,15 +56,26 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
     runs = [run([inbox_catalog])]
     if not runs[-1].success:
         return runs
-    partitions = sorted({f.partition for f in read_inbox(storage.lake_path)} | lake_partitions(storage.lake_path))
+    files_of: dict[str, list[InboxFile]] = defaultdict(list)
+    for inbox_file in read_inbox(storage.lake_path):
+        files_of[inbox_file.partition].append(inbox_file)
+    partitions = sorted(set(files_of) | lake_partitions(storage.lake_path))
     missing = [key for key in partitions if not instance.has_dynamic_partition(REPORT_YEAR, key)]
     if missing:
         instance.add_dynamic_partitions(REPORT_YEAR, missing)
     for partition in partitions:
+        # Every file of the year unchanged and parsed by this parser: nothing to run (a persistent instance
+        # that has never seen the year runs it once, so that the UI shows it materialised).
+        known = instance.is_ephemeral or partition not in missing
+        if known and partition_is_current(storage.lake_path, partition, files_of.get(partition, [])):
+            continue
         runs.append(run([parsed_lake, *LAKE_CHECKS], partition))
         if not runs[-1].success:
             return runs
-    runs.append(run([cross_findings, warehouse_tables, trend_site]))
+    runs.append(run([cross_findings, warehouse_tables]))
+    if not runs[-1].success:
+        return runs
+    runs.append(run([trend_site]))  # its own run: the marts are published (and timed) before the site
     if runs[-1].success:
         stamp_file(storage.warehouse_path).write_text(stamp)
     return runs
