@@ -437,6 +437,14 @@ def bench_generation(root: Path, reports: int, keep: bool) -> int:
 # --------------------------------------------------------------------------------------------- report
 
 
+def marts_published_after(build: BuildFigures) -> float:
+    """Seconds from the build's first run starting to the end of the run that publishes the warehouse (the
+    site is built in a later run); the whole wall time when the runs carry no timestamps."""
+    starts = [float(str(s["start"])) for s in build.stages if s.get("start")]
+    ends = [float(str(s["end"])) for s in build.stages if s.get("end") and "warehouse" in str(s["run"])]
+    return max(ends) - min(starts) if starts and ends else build.wall
+
+
 def verdict(ok: bool) -> str:
     return "meets target" if ok else "MISSES target"
 
@@ -567,9 +575,11 @@ def main() -> int:
             f"WARNING: the parser changed between the builds ({first.parser_version} → {again.parser_version}): "
             "every document was parsed again, so this is not an incremental figure. Run from a frozen copy."
         )
+    published = marts_published_after(again)
     print(
-        f"rebuild with one new report: {again.wall:.1f} s (target ≤ {TARGET_ADD_ONE_SECONDS:.0f} s → "
-        f"{verdict(again.wall <= TARGET_ADD_ONE_SECONDS)}); peak {_mib(again.peak)}"
+        f"rebuild with one new report: marts published after {published:.1f} s (target ≤ "
+        f"{TARGET_ADD_ONE_SECONDS:.0f} s → {verdict(published <= TARGET_ADD_ONE_SECONDS)}); whole build with the "
+        f"static site {again.wall:.1f} s; peak {_mib(again.peak)}"
     )
     print("stages: " + "; ".join(f"{s['run']} {s['seconds']} s" for s in again.stages))
 
@@ -592,7 +602,10 @@ def main() -> int:
             f"(target ≥ {TARGET_TEXT_RATE:.0f} text → {verdict(rate >= TARGET_TEXT_RATE)}), peak {_mib(f.peak)}; "
             f"at this rate 100,000 reports take {100_000 / (s.reports / f.wall) / 60:,.0f} min"
         )
-    print(f"adding one report: {again.wall:.1f} s; analyst queries worst p95: {worst:.1f} ms")
+    print(
+        f"adding one report: marts published after {published:.1f} s, site after {again.wall:.1f} s; "
+        f"analyst queries worst p95: {worst:.1f} ms"
+    )
     if not args.keep and args.workdir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0
