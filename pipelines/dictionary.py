@@ -17,20 +17,18 @@ Two sources, both already the project's contracts, so the dictionary never says 
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from pipelines.canonical.registry import Metric, metrics
 from pipelines.warehouse import SqlModel, load_models, model_header
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
-METRICS_CSV = REPO_ROOT / "pipelines" / "canonical" / "metrics.csv"
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "data-dictionary.md"
 SEE_HEADER = "see header"
 NOT_BUILT = "not in the warehouse this dictionary was built from: rebuild (`make run`) and regenerate"
@@ -167,38 +165,6 @@ def column_schema(database: Path | str | Any, table: str, sql_dir: Path = SQL_DI
 # Markdown
 
 
-@dataclass(frozen=True)
-class MetricRow:
-    """One row of ``metrics.csv``: a canonical key and where the national form prints it."""
-
-    key: str
-    templates: str
-    table: str
-    item: str
-    row_label: str
-    column_label: str
-    type: str
-    unit: str
-
-
-def read_metrics(metrics_csv: Path = METRICS_CSV) -> list[MetricRow]:
-    """Every row of ``metrics.csv``, in file order."""
-    with metrics_csv.open(encoding="utf-8", newline="") as handle:
-        return [
-            MetricRow(
-                key=row["key"],
-                templates=row["templates"],
-                table=row["table"],
-                item=row["item"],
-                row_label=row["row_label"],
-                column_label=row["column_label"],
-                type=row["type"],
-                unit=row["unit"],
-            )
-            for row in csv.DictReader(handle)
-        ]
-
-
 def _cell(text: str) -> str:
     """Text made safe for one Markdown table cell."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("\n", " ").strip()
@@ -211,7 +177,7 @@ _TABLE_TITLES = {
 }
 
 
-def metrics_markdown(metrics: Sequence[MetricRow]) -> list[str]:
+def metrics_markdown(metrics: Sequence[Metric]) -> list[str]:
     """The canonical keys, one Markdown table per form table, in ``metrics.csv`` order."""
     lines = [
         "## Canonical cell keys (`pipelines/canonical/metrics.csv`)",
@@ -225,7 +191,7 @@ def metrics_markdown(metrics: Sequence[MetricRow]) -> list[str]:
         "",
         f"{len(metrics)} keys.",
     ]
-    tables: dict[str, list[MetricRow]] = {}
+    tables: dict[str, list[Metric]] = {}
     for metric in metrics:
         tables.setdefault(metric.table, []).append(metric)
     for table, rows in tables.items():
@@ -234,7 +200,7 @@ def metrics_markdown(metrics: Sequence[MetricRow]) -> list[str]:
         lines.append("|---|---|---|---|---|---|---|")
         for m in rows:
             lines.append(
-                f"| `{m.key}` | {_cell(m.templates)} | {_cell(m.item)} | {_cell(m.row_label)} | "
+                f"| `{m.key}` | {_cell(' '.join(m.templates))} | {_cell(m.item)} | {_cell(m.row_label)} | "
                 f"{_cell(m.column_label)} | {_cell(m.type)} | {_cell(m.unit)} |"
             )
     return lines
@@ -260,7 +226,7 @@ def model_markdown(model: SqlModel, columns: Sequence[tuple[str, str]] | None) -
 
 
 def render_dictionary(
-    database: Path | str | Any | None, sql_dir: Path = SQL_DIR, metrics_csv: Path = METRICS_CSV
+    database: Path | str | Any | None, sql_dir: Path = SQL_DIR
 ) -> str:
     """The whole dictionary as Markdown. ``database`` (a warehouse file or connection) gives the column types;
     without it every table is listed with its header only. The text has no dates or paths of the machine, so
@@ -299,15 +265,15 @@ def render_dictionary(
         lines.append(f"| [`{model.name}`](#{model.name}) | {_cell(summary)} |")
     for model in models:
         lines += ["", *model_markdown(model, columns[model.name])]
-    lines += ["", *metrics_markdown(read_metrics(metrics_csv))]
+    lines += ["", *metrics_markdown(metrics())]
     return "\n".join(lines) + "\n"
 
 
 def write_dictionary(
-    output: Path, database: Path | str | Any | None, sql_dir: Path = SQL_DIR, metrics_csv: Path = METRICS_CSV
+    output: Path, database: Path | str | Any | None, sql_dir: Path = SQL_DIR
 ) -> str:
     """Render the dictionary and write it to ``output`` (creating its folder); returns the text."""
-    text = render_dictionary(database, sql_dir, metrics_csv)
+    text = render_dictionary(database, sql_dir)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     return text
