@@ -667,7 +667,7 @@ def remove_partition(lake_dir: Path, partition: str) -> None:
 
 
 def write_cross_findings(
-    lake_dir: Path, rows: Sequence[dict[str, object]], inputs: dict[str, object] | None = None
+    lake_dir: Path, rows: pl.DataFrame | Sequence[dict[str, object]], inputs: dict[str, object] | None = None
 ) -> int:
     """The checks across reports (cross-year, peers), one file, and what they were computed from.
 
@@ -676,7 +676,11 @@ def write_cross_findings(
     inputs that do not match the file, and the next build recomputes everything rather than trust them.
     """
     ensure_lake(lake_dir)
-    frame = pl.DataFrame(list(rows), schema=FINDING_SCHEMA)
+    frame = (
+        rows.select(list(FINDING_SCHEMA))
+        if isinstance(rows, pl.DataFrame)
+        else pl.DataFrame(list(rows), schema=FINDING_SCHEMA)
+    )
     findings = lake_dir / "cross_findings" / "cross_findings.parquet"
     _atomic_file(findings, frame.write_parquet)
     state = lake_dir / "cross_findings" / "inputs.json"

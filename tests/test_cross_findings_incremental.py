@@ -31,14 +31,14 @@ def write_report(raw: Path, issuer: int, year: int, permits: int) -> None:
     (raw / f"body-{issuer}-{year}.txt").write_text(report, encoding="utf-8")
 
 
-def as_set(rows: list[dict[str, object]]) -> list[str]:
-    return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) for row in rows)
+def as_set(rows: pl.DataFrame) -> list[str]:
+    return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) for row in rows.to_dicts())
 
 
-def stored(lake: Path) -> list[dict[str, object]]:
+def stored(lake: Path) -> pl.DataFrame:
     last = read_cross_findings(lake)
     assert last is not None, "the build stored its inputs beside the findings"
-    return last[0].to_dicts()
+    return last[0]
 
 
 def cross_run_metadata(runs: list[dg.ExecuteInProcessResult]) -> dict[str, object]:
@@ -66,7 +66,7 @@ def test_a_first_build_stores_every_finding_and_its_inputs(built: tuple[Path, Pa
     _, out, _ = built
     lake = out / "lake"
     full = cross_report_findings(lake)
-    kinds = {row["kind"] for row in full}
+    kinds = set(full["kind"].to_list())
     assert kinds == {"cross_year", "peer"}
     assert as_set(stored(lake)) == as_set(full)
 
@@ -84,8 +84,8 @@ def test_one_changed_report_recomputes_its_issuer_and_year_only(
     assert (metadata["years_recomputed"], metadata["years_kept"]) == (1, len(YEARS) - 1)
     rows = stored(lake)
     assert as_set(rows) == as_set(cross_report_findings(lake))
-    jumps = [r for r in rows if r["rule"] == "JUMP" and r["outcome"] == "FAIL"]
-    assert jumps and {r["year"] for r in jumps} == {2023, 2024}
+    jumps = rows.filter((pl.col("rule") == "JUMP") & (pl.col("outcome") == "FAIL"))
+    assert jumps.height and set(jumps["year"].to_list()) == {2023, 2024}
 
 
 def test_stale_or_mismatched_inputs_mean_a_full_recomputation(
@@ -96,14 +96,14 @@ def test_stale_or_mismatched_inputs_mean_a_full_recomputation(
     shutil.copytree(out / "lake", lake)
     full = cross_report_findings(lake)
     # findings rewritten without their inputs (as a build killed between the two files would leave them)
-    write_cross_findings(lake, full[:3])
+    write_cross_findings(lake, full.head(3))
     assert read_cross_findings(lake) is None
     rows, inputs, counts = update_cross_findings(lake)
     assert counts["issuers_kept"] == 0 and counts["years_kept"] == 0
     assert as_set(rows) == as_set(full)
     # wrong kept rows are never trusted when the inputs differ: a made-up previous state recomputes all
     bogus = CrossInputs({key: "x" for key in inputs.issuers}, {year: "x" for year in inputs.years})
-    rows, _, counts = update_cross_findings(lake, pl.DataFrame(full[:1]), bogus)
+    rows, _, counts = update_cross_findings(lake, full.head(1), bogus)
     assert counts["issuers_kept"] == 0 and as_set(rows) == as_set(full)
     # the inputs as stored and read back are the inputs computed
     write_cross_findings(lake, rows, inputs.as_record())

@@ -129,7 +129,7 @@ def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> d
         storage.lake_path, last[0] if last else None, CrossInputs.from_record(last[1]) if last else None
     )
     count = write_cross_findings(storage.lake_path, rows, inputs.as_record())
-    fails = Counter(str(row["rule"]) for row in rows if row["outcome"] == "FAIL")
+    fails = Counter(rows.filter(pl.col("outcome") == "FAIL")["rule"].to_list())
     context.log.info(f"{count} cross-report findings ({counts}); fails by rule: {dict(fails)}")
     return dg.MaterializeResult(
         metadata={"dagster/row_count": count, **counts, "fails_by_rule": dg.MetadataValue.json(dict(fails))}

@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines import PARSER_VERSION
 from pipelines.canonical.cells import Cell
-from pipelines.lake import scan_table
+from pipelines.lake import FINDING_SCHEMA, scan_table
 from pipelines.validation.cross_year import COPY_SECTIONS, ReportSnapshot, check_cross_year
 from pipelines.validation.findings import lake_record
 from pipelines.validation.similarity import SectionText, find_peer_copies
@@ -75,7 +75,7 @@ def _chosen_reports(lake_dir: Path) -> pl.DataFrame:
     )
 
 
-def cross_report_findings(lake_dir: Path) -> list[dict[str, object]]:
+def cross_report_findings(lake_dir: Path) -> pl.DataFrame:
     """Every cross-year and peer-copy finding over the chosen reports of the lake, as lake rows."""
     reports = _chosen_reports(lake_dir)
     return _compute(lake_dir, reports, set(reports["issuer_key"].to_list()), set(reports["year"].to_list()))
@@ -83,7 +83,7 @@ def cross_report_findings(lake_dir: Path) -> list[dict[str, object]]:
 
 def update_cross_findings(
     lake_dir: Path, previous_rows: pl.DataFrame | None = None, previous: CrossInputs | None = None
-) -> tuple[list[dict[str, object]], CrossInputs, dict[str, int]]:
+) -> tuple[pl.DataFrame, CrossInputs, dict[str, int]]:
     """The findings of ``cross_report_findings``, recomputing only what changed since ``previous``.
 
     ``previous_rows`` are the findings computed from ``previous`` (None, or no ``previous``: compute all).
@@ -93,96 +93,111 @@ def update_cross_findings(
     reports = _chosen_reports(lake_dir)
     inputs = cross_inputs(reports)
     if previous_rows is None or previous is None:
-        previous = CrossInputs({}, {})
-        previous_rows = pl.DataFrame()
+        previous, previous_rows = CrossInputs({}, {}), pl.DataFrame(schema=FINDING_SCHEMA)
     issuers = {k for k, v in inputs.issuers.items() if previous.issuers.get(k) != v}
     years = {k for k, v in inputs.years.items() if previous.years.get(k) != v}
-    rows = _compute(lake_dir, reports, issuers, years)
-    if previous_rows.height:
-        kept_issuers = [k for k in inputs.issuers if k not in issuers]
-        kept_years = [k for k in inputs.years if k not in years]
-        owners = reports.filter(pl.col("issuer_key").is_in(kept_issuers))["report_id"].to_list()
-        kept = previous_rows.filter(
-            ((pl.col("kind") == "cross_year") & pl.col("report_id").is_in(owners))
-            | ((pl.col("kind") == "peer") & pl.col("year").is_in(kept_years))
-        )
-        rows.extend(kept.to_dicts())
+    owners = reports.filter(~pl.col("issuer_key").is_in(sorted(issuers)))["report_id"]
+    kept = previous_rows.select(list(FINDING_SCHEMA)).filter(
+        ((pl.col("kind") == "cross_year") & pl.col("report_id").is_in(owners.to_list()))
+        | ((pl.col("kind") == "peer") & ~pl.col("year").is_in(sorted(years)))
+    )
+    rows = pl.concat([_compute(lake_dir, reports, issuers, years), kept.cast(FINDING_SCHEMA)])  # type: ignore[arg-type]
     counts = {
         "issuers_recomputed": len(issuers),
         "issuers_kept": len(inputs.issuers) - len(issuers),
         "years_recomputed": len(years),
         "years_kept": len(inputs.years) - len(years),
     }
-    return sorted(rows, key=_row_order), inputs, counts
+    return _in_order(rows), inputs, counts
 
 
-def _row_order(row: dict[str, object]) -> tuple[str, ...]:
-    return tuple(str(row.get(k) or "") for k in ("report_id", "kind", "rule", "scope", "related_report_id"))
+def _in_order(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.sort(["report_id", "kind", "rule", "scope", "related_report_id"], nulls_last=False)
 
 
-def _compute(lake_dir: Path, reports: pl.DataFrame, issuers: set[str], years: set[int]) -> list[dict[str, object]]:
-    """Cross-year findings of ``issuers`` and peer-copy findings of ``years``, from the chosen ``reports``."""
-    if reports.height == 0 or not (issuers or years):
-        return []
-    # cells only for the issuers whose series is checked; sections also for every report of a checked year
-    series_ids = reports.filter(pl.col("issuer_key").is_in(sorted(issuers)))["report_id"].to_list()
-    text_ids = reports.filter(pl.col("issuer_key").is_in(sorted(issuers)) | pl.col("year").is_in(sorted(years)))[
-        "report_id"
-    ].to_list()
+#: Issuers checked together: their reports' cells (about 200 a year each) are loaded at once, which bounds
+#: memory whatever the size of the lake.
+ISSUER_BATCH = 1000
+
+
+def _compute(lake_dir: Path, reports: pl.DataFrame, issuers: set[str], years: set[int]) -> pl.DataFrame:
+    """Cross-year findings of ``issuers`` and peer-copy findings of ``years``, from the chosen ``reports``.
+
+    Cross-year checks go one batch of issuers at a time, peer checks one year at a time (peers are compared
+    within a year), so that only a slice of the lake's cells and texts is held in memory.
+    """
+    rows: list[dict[str, object]] = []
+    frames: list[pl.DataFrame] = []
+    checked = sorted(issuers)
+    for start in range(0, len(checked), ISSUER_BATCH):
+        batch = reports.filter(pl.col("issuer_key").is_in(checked[start : start + ISSUER_BATCH]))
+        by_issuer: dict[str, list[ReportSnapshot]] = defaultdict(list)
+        for snapshot in _snapshots(lake_dir, batch, None, with_cells=True):
+            by_issuer[snapshot.issuer].append(snapshot)
+        for _, series in sorted(by_issuer.items()):
+            for previous, current in itertools.pairwise(sorted(series, key=lambda s: s.year)):
+                if current.year != previous.year + 1:
+                    continue
+                for finding in check_cross_year([previous, current]):
+                    rows.append(_row(finding.as_dict(), current, "cross_year", previous.source))
+        frames.append(pl.DataFrame(rows, schema=FINDING_SCHEMA))
+        rows.clear()
+    for year in sorted(years):
+        snapshots = _snapshots(lake_dir, reports.filter(pl.col("year") == year), [year], with_cells=False)
+        owners = {snapshot.source: snapshot for snapshot in snapshots}
+        sections = [
+            SectionText(snapshot.issuer, snapshot.year, section, text, snapshot.source)
+            for snapshot in snapshots
+            for section, text in snapshot.sections.items()
+        ]
+        for copy in find_peer_copies(sections):
+            rows.append(_row(copy.finding().as_dict(), owners[copy.source], "peer", copy.other_source))
+        frames.append(pl.DataFrame(rows, schema=FINDING_SCHEMA))
+        rows.clear()
+    return _in_order(pl.concat(frames)) if frames else pl.DataFrame(schema=FINDING_SCHEMA)
+
+
+def _snapshots(
+    lake_dir: Path, reports: pl.DataFrame, years: list[int] | None, with_cells: bool
+) -> list[ReportSnapshot]:
+    """The ``reports`` (all of ``years`` when given: only those partitions are read) as the checks see them:
+    their cells (when asked) and the sections compared for copies."""
+    ids = reports["report_id"].to_list()
+    in_years = pl.col("year").is_in(years) if years is not None else pl.lit(True)
     cells_by_report: dict[str, dict[str, Cell]] = defaultdict(dict)
-    for row in (
-        scan_table(lake_dir, "cells")
-        .filter(pl.col("report_id").is_in(series_ids))
-        .select("report_id", "key", "value", "value_status", "raw_text", "locator")
-        .collect()
-        .iter_rows(named=True)
-    ):
-        value = row["value"]
-        number = int(value) if value is not None and float(value).is_integer() else value
-        cells_by_report[row["report_id"]][row["key"]] = Cell(
-            row["key"], number, row["value_status"], row["raw_text"], row["locator"]
-        )
+    if with_cells:
+        for row in (
+            scan_table(lake_dir, "cells")
+            .filter(in_years & pl.col("report_id").is_in(ids))
+            .select("report_id", "key", "value", "value_status", "raw_text", "locator")
+            .collect()
+            .iter_rows(named=True)
+        ):
+            value = row["value"]
+            number = int(value) if value is not None and float(value).is_integer() else value
+            cells_by_report[row["report_id"]][row["key"]] = Cell(
+                row["key"], number, row["value_status"], row["raw_text"], row["locator"]
+            )
     texts_by_report: dict[str, dict[str, str]] = defaultdict(dict)
     for row in (
         scan_table(lake_dir, "sections")
-        .filter(pl.col("report_id").is_in(text_ids) & pl.col("section_id").is_in(COPY_SECTIONS))
+        .filter(in_years & pl.col("report_id").is_in(ids) & pl.col("section_id").is_in(COPY_SECTIONS))
         .select("report_id", "section_id", "text")
         .collect()
         .iter_rows(named=True)
     ):
         texts_by_report[row["report_id"]].setdefault(row["section_id"], row["text"])
-
-    rows: list[dict[str, object]] = []
-    by_issuer: dict[str, list[ReportSnapshot]] = defaultdict(list)
-    for report in reports.iter_rows(named=True):
-        by_issuer[report["issuer_key"]].append(
-            ReportSnapshot(
-                report["issuer_key"],
-                report["year"],
-                report["template"],
-                cells_by_report.get(report["report_id"], {}),
-                texts_by_report.get(report["report_id"], {}),
-                source=report["report_id"],
-            )
+    return [
+        ReportSnapshot(
+            report["issuer_key"],
+            report["year"],
+            report["template"],
+            cells_by_report.get(report["report_id"], {}),
+            texts_by_report.get(report["report_id"], {}),
+            source=report["report_id"],
         )
-    for issuer in sorted(issuers):
-        for previous, current in itertools.pairwise(by_issuer.get(issuer, [])):
-            if current.year != previous.year + 1:
-                continue
-            for finding in check_cross_year([previous, current]):
-                rows.append(_row(finding.as_dict(), current, "cross_year", previous.source))
-
-    sections = [
-        SectionText(snapshot.issuer, snapshot.year, section, text, snapshot.source)
-        for series in by_issuer.values()
-        for snapshot in series
-        if snapshot.year in years
-        for section, text in snapshot.sections.items()
+        for report in reports.iter_rows(named=True)
     ]
-    owners = {snapshot.source: snapshot for series in by_issuer.values() for snapshot in series}
-    for copy in find_peer_copies(sections):
-        rows.append(_row(copy.finding().as_dict(), owners[copy.source], "peer", copy.other_source))
-    return sorted(rows, key=_row_order)
 
 
 def _row(record: dict[str, object], owner: ReportSnapshot, kind: str, related: str | None) -> dict[str, object]:
