@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
@@ -65,15 +66,25 @@ def load_models(sql_dir: Path) -> list[SqlModel]:
     return [models[name] for name in order]
 
 
+#: DuckDB's memory limit while building (``XXGK_WAREHOUSE_MEMORY`` overrides): the 10,000-report warehouse
+#: builds within it without spilling.
+WAREHOUSE_MEMORY = "1GB"
+
+
 def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, int]:
     """Build every model into a fresh database file and publish it atomically; returns row counts."""
     database.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(database)
     building = database.with_name(f"{database.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
+    spill = database.with_name(f"{database.name}.spill-{os.getpid()}")
     counts: dict[str, int] = {}
     try:
         with duckdb.connect(str(building)) as con:
+            # Bounded memory whatever the lake's size: past the limit DuckDB's sorts and joins spill to a
+            # folder beside the new file (removed with it).
+            con.execute("set memory_limit = ?", [os.environ.get("XXGK_WAREHOUSE_MEMORY", WAREHOUSE_MEMORY)])
+            con.execute("set temp_directory = ?", [str(spill)])
             # The models glob below lake_dir: a folder named with glob characters ("out [1]") is escaped.
             con.execute("set variable lake_dir = ?", [glob.escape(str(lake_dir.resolve()))])
             for model in load_models(sql_dir):
@@ -91,11 +102,13 @@ def build_warehouse(lake_dir: Path, sql_dir: Path, database: Path) -> dict[str, 
     finally:
         building.unlink(missing_ok=True)
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
     return counts
 
 
 def _remove_abandoned_builds(database: Path) -> None:
-    """Delete the new-warehouse files (and their WALs) of builds whose process is gone (killed mid-build).
+    """Delete the new-warehouse files (and their WALs and spill folders) of builds whose process is gone
+    (killed mid-build).
 
     A build running now in another process keeps its file; each build's file is named by its process id.
     """
@@ -104,6 +117,10 @@ def _remove_abandoned_builds(database: Path) -> None:
         if not pid_text.isdigit() or int(pid_text) == os.getpid() or _process_alive(int(pid_text)):
             continue
         leftover.unlink(missing_ok=True)
+    for spill in database.parent.glob(f"{database.name}.spill-*"):
+        pid_text = spill.name.removeprefix(f"{database.name}.spill-")
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _process_alive(int(pid_text)):
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def _process_alive(pid: int) -> bool:
