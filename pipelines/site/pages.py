@@ -42,7 +42,7 @@ from pipelines.site.markup import (
     table,
     text,
 )
-from pipelines.site.model import FIGURE_BY_COLUMN, FIGURES, Record, SiteData, figure_keys
+from pipelines.site.model import FIGURE_BY_COLUMN, FIGURES, Figure, Record, SiteData, figure_keys
 
 LEVELS = ("province", "prefecture", "county", "township")
 LEVEL_LABELS = {
@@ -868,13 +868,14 @@ def _value_cell(
     year: int,
     report: Record,
     cells: dict[str, Record],
+    printed: tuple[str, ...],
     links: SourceLinks,
 ) -> Markup:
     """A figure, linked to where it was printed: the raw file (at the PDF page) when it comes from one cell,
     else the list of its cells under Sources."""
     shown = formatter(value)
     figure = FIGURE_BY_COLUMN[column]
-    keys = figure_keys(figure, sorted(cells))
+    keys = _figure_cells(figure, printed)
     if len(keys) == 1 and len(figure.keys) == 1 and "*" not in figure.keys[0]:
         cell = cells[keys[0]]
         href = links.href(report["path"], cell.get("locator"), 1)
@@ -989,12 +990,13 @@ def issuer_page(
                 rows.append([str(year), el("td", reason, class_="gap", colspan=len(columns) + 1)])
                 continue
             cells = {str(c["key"]): c for c in data.cells.get(str(report["report_id"]), [])}
+            printed = tuple(sorted(cells))
             rows.append(
                 [
                     str(year),
                     text(report["template"]),
                     *[
-                        _value_cell(row.get(c.column), c.column, c.formatter, year, report, cells, links)
+                        _value_cell(row.get(c.column), c.column, c.formatter, year, report, cells, printed, links)
                         for c in columns
                     ],
                 ]
@@ -1177,6 +1179,12 @@ def _issuer_versions(differences: list[Record]) -> Content:
         ),
         id="versions",
     )
+
+
+@functools.cache
+def _figure_cells(figure: Figure, printed: tuple[str, ...]) -> list[str]:
+    """``figure_keys`` of a report's printed keys (sorted): reports of one template print the same keys."""
+    return figure_keys(figure, printed)
 
 
 @functools.cache
