@@ -12,6 +12,7 @@ text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,8 +23,12 @@ _SPACES = re.compile("[ \u00a0\u3000\u2002\u2003\u2009]+")
 _HINT = re.compile(r"[(\[【〔][^()\[\]【】〔〕\t\n]*?[\u3400-\u9fff][^()\[\]【】〔〕\t\n]*?[)\]】〕]")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def normalise(text: str) -> str:
-    """Fold width variants, quotes, odd spaces and invisible characters; keep tabs and newlines."""
+    """Fold width variants, quotes, odd spaces and invisible characters; keep tabs and newlines.
+
+    Memoised: the same row and token texts are normalised many times per report (title, tables, tokens).
+    """
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_QUOTES)
     return _SPACES.sub(" ", text)
 
