@@ -9,6 +9,7 @@ word spaces, so removing them loses nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -31,8 +32,12 @@ _CN = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def compact(text: str) -> str:
-    """NFKC-folded ``text`` without any whitespace or zero-width character."""
+    """NFKC-folded ``text`` without any whitespace or zero-width character.
+
+    Memoised: the period, date and scope finders each compact every line of the same report.
+    """
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
