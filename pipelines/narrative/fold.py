@@ -9,6 +9,7 @@ character, its offset in the input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -28,6 +29,8 @@ _FOLD.update(
     }
 )
 _WHITE = frozenset(" \t\n\r\f\v")
+#: A run of characters ``compact`` keeps (anything but ``_WHITE``).
+_KEPT_RUN = re.compile(r"[^ \t\n\r\f\v]+")
 
 
 def fold(text: str) -> str:
@@ -53,13 +56,15 @@ class Compact:
 
 
 def compact(text: str) -> Compact:
-    """Fold ``text`` and drop its white space, remembering where every kept character came from."""
+    """Fold ``text`` and drop its white space, remembering where every kept character came from.
+
+    Works run by run (Chinese prose has few gaps), so the offsets are built by ``range`` rather than a
+    Python loop over every character (this ran ~40 times a report, 0.15 ms each).
+    """
     folded = fold(text)
-    kept: list[str] = []
+    pieces: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(folded):
-        if char in _WHITE:
-            continue
-        kept.append(char)
-        offsets.append(index)
-    return Compact("".join(kept), tuple(offsets), len(text))
+    for run in _KEPT_RUN.finditer(folded):
+        pieces.append(run.group(0))
+        offsets.extend(range(run.start(), run.end()))
+    return Compact("".join(pieces), tuple(offsets), len(text))
