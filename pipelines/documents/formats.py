@@ -59,12 +59,17 @@ def _is_docx(path: Path) -> bool:
         return False
 
 
+#: Every byte value but the control bytes ``_looks_binary`` counts (0x00–0x08, 0x0E–0x1F): deleting these
+#: leaves just the control bytes, counted at C speed (a Python loop over 4 KiB was ~0.4 ms a file).
+_NOT_CONTROL = bytes(byte for byte in range(256) if not (byte < 0x09 or 0x0E <= byte < 0x20))
+
+
 def _looks_binary(head: bytes) -> bool:
     """NUL bytes or mostly control bytes: not text in any encoding a government site uses."""
     sample = head[:4096]
     if b"\x00" in sample:
         return True
-    control = sum(1 for byte in sample if byte < 0x09 or 0x0E <= byte < 0x20)
+    control = len(sample.translate(None, _NOT_CONTROL))
     if control > len(sample) * 0.05:
         return True
     try:
