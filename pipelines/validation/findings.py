@@ -11,6 +11,7 @@ timeliness, copy-paste, jumps), ``info`` for observations that are not defects. 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -145,7 +146,13 @@ def number(cell: Cell | None) -> Decimal | None:
     """The exact value of a printed number, or None for anything else (placeholders are never zero)."""
     if cell is None or cell.status != "number" or cell.value is None:
         return None
-    return Decimal(str(cell.value))
+    return _exact(cell.value)
+
+
+@functools.lru_cache(maxsize=1 << 12, typed=True)
+def _exact(value: int | float) -> Decimal:
+    """``Decimal(str(value))``, memoised (typed: 1 and 1.0 print differently); ~780 calls a report."""
+    return Decimal(str(value))
 
 
 @dataclass(frozen=True)
