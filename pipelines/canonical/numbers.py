@@ -10,13 +10,12 @@ key is converted (and said so in the note), decimals in a count and negative cou
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pipelines.canonical.registry import metric
-from pipelines.canonical.text import normalise
+from pipelines.canonical.text import memo_short, normalise
 
 NUMBER = "number"
 BLANK = "blank"
@@ -57,7 +56,7 @@ class ParsedValue:
     unit: str | None = None
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@memo_short
 def parse_value(raw: str) -> ParsedValue:
     """Interpret one printed cell on its own, without knowing which key it belongs to.
 

@@ -15,7 +15,6 @@ cells; each numeric token is then a ``Segment`` for ``splitting``.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pipelines.canonical import numbers
 from pipelines.canonical.numbers import NUMBER_PATTERN, ParsedValue, parse_value
 from pipelines.canonical.splitting import Segment
-from pipelines.canonical.text import mask_hints, normalise
+from pipelines.canonical.text import mask_hints, memo_short, normalise
 from pipelines.documents.model import Row
 
 
@@ -81,7 +80,7 @@ def _token(raw: str, offset: int) -> Token:
     return Token(parsed, offset, segment)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@memo_short
 def _read_token(raw: str) -> tuple[ParsedValue, Segment]:
     """A token's value and its ``Segment``, from its text alone (memoised: the texts repeat, "0" above all)."""
     parsed = parse_value(raw)

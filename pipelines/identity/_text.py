@@ -9,10 +9,11 @@ word spaces, so removing them loses nothing.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from datetime import date
+
+from pipelines.canonical.text import memo_short
 
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000]+")
 
@@ -32,7 +33,7 @@ _CN = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@memo_short
 def compact(text: str) -> str:
     """NFKC-folded ``text`` without any whitespace or zero-width character.
 

@@ -23,7 +23,6 @@ compacted text (``_text.compact``: NFKC, no whitespace).
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple
 
+from pipelines.canonical.text import memo_short
 from pipelines.identity._text import CN_DATE, compact, make_date, parse_date
 
 Scope = Literal["agency", "region_aggregate"]
@@ -161,7 +161,7 @@ class DateEvidence:
     text: str
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@memo_short
 def _plain(line: str) -> str:
     """NFKC with runs of whitespace kept as one space (numbers on both sides of a gap must stay apart).
 

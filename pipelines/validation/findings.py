@@ -231,7 +231,7 @@ def finding_lake_record(finding: Finding) -> dict[str, object]:
     }
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def _cell_json(ref: CellRef, kind: str) -> str:
     """One cell reference as JSON; ``kind`` (the value's type name) keeps 1 and 1.0 apart in the cache."""
     return json.dumps(ref.as_dict(), ensure_ascii=False)
