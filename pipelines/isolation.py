@@ -27,7 +27,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import gc
 import multiprocessing
 import os
 import resource
@@ -162,22 +161,6 @@ def _worker(connection: Connection, memory_mb: int) -> None:
 # ------------------------------------------------------------------------------------------------- pool
 
 
-def _receive(connection: Connection) -> Any:
-    """One reply from a worker, unpickled with the cyclic garbage collector paused.
-
-    A parsed report unpickles into thousands of small objects (cells, findings, cell references); each
-    allocation burst set off collections that scanned every report already received, ~70 % of the
-    unpickling time. Collection resumes right after (cycles in a reply, if any, are then collected as usual).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return connection.recv()
-    finally:
-        if paused:
-            gc.enable()
-
-
 @dataclass
 class _Slot:
     """One worker process, its end of the pipe, and the task it is working on (index and start time)."""
@@ -285,7 +268,7 @@ class IsolatedPool:
                 index, elapsed = slot.task, now - slot.started
                 if slot.connection in ready:
                     try:
-                        kind, payload = _receive(slot.connection)
+                        kind, payload = slot.connection.recv()
                     except (EOFError, OSError):
                         slot.process.join(5)
                         outcomes[index] = Outcome(None, "crashed", _death_reason(slot.process), elapsed)
