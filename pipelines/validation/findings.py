@@ -155,6 +155,33 @@ def _exact(value: int | float) -> Decimal:
     return Decimal(str(value))
 
 
+class ReportCells(dict[str, Cell]):
+    """One report's cells (a plain dict of them) that hands out one shared ``CellRef`` per key.
+
+    R1–R4 and R8 name the same cells again and again (~380 references to ~200 cells a report). Sharing one
+    reference per cell builds fewer objects, and a parsed report pickles each shared reference once, so
+    the isolated workers send and the parent unpickles fewer objects. The references are equal to
+    ``CellRef.of``'s; nothing a finding says changes.
+    """
+
+    def __init__(self, cells: Mapping[str, Cell]) -> None:
+        super().__init__(cells)
+        self._refs: dict[str, CellRef] = {}
+
+    def ref(self, key: str) -> CellRef:
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = CellRef.of(key, self.get(key))
+        return found
+
+
+def cell_ref(cells: Mapping[str, Cell], key: str) -> CellRef:
+    """The reference to ``key``'s cell: the shared one when ``cells`` is a ``ReportCells``."""
+    if isinstance(cells, ReportCells):
+        return cells.ref(key)
+    return CellRef.of(key, cells.get(key))
+
+
 @dataclass(frozen=True)
 class Operands:
     """The cells of one equation: their exact values (None where not a number) and their references."""
@@ -167,10 +194,11 @@ class Operands:
         # one pass, one lookup per key: R1-R4 read ~90 equations a report
         values: list[Decimal | None] = []
         refs: list[CellRef] = []
+        shared = cells.ref if isinstance(cells, ReportCells) else None
         for key in keys:
             cell = cells.get(key)
             values.append(number(cell))
-            refs.append(CellRef.of(key, cell))
+            refs.append(shared(key) if shared is not None else CellRef.of(key, cell))
         return cls(tuple(values), tuple(refs))
 
     @property
