@@ -44,7 +44,7 @@ from pipelines import PARSER_VERSION
 from pipelines.identity.report import ReportFacts
 from pipelines.inbox import UNKNOWN_PARTITION, InboxFile
 from pipelines.parse import PARSED, PARTIAL, ParsedReport
-from pipelines.validation.findings import lake_record
+from pipelines.validation.findings import finding_lake_record
 from pipelines.versions import cells_read, issuer_key, rank_versions
 
 #: Documents that are reports with figures: the ones that get rows in ``reports`` and ``cells``.
@@ -227,7 +227,7 @@ def finding_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) ->
             "report_id": report_id(f.sha256),
             "year": r.year,
             "kind": "report",
-            **lake_record(finding.as_dict()),
+            **finding_lake_record(finding),
             "related_report_id": None,
         }
         for f, r in _reports(files, reports)

@@ -190,8 +190,8 @@ def _candidate(keys: Sequence[str], cut: Cut, raw: str) -> Candidate:
 
 
 def _note(parts: Sequence[str]) -> str | None:
-    text = "; ".join(p for p in parts if p)
-    return text or None
+    kept = [p for p in parts if p]
+    return "; ".join(kept) if kept else None
 
 
 def build_cells(reading: Reading, linear: LinearText) -> tuple[dict[str, Cell], list[str]]:

@@ -12,8 +12,53 @@ text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
+
+R = TypeVar("R")
+
+#: Short texts (cells, labels, most lines) repeat within and across reports: up to ``MEMO_ENTRIES`` of them
+#: are memoised. Long ones (a crawled table run together on one line) only repeat within one report: a few
+#: (``MEMO_LONG_ENTRIES``) are kept, none longer than ``MEMO_LONG_CHARS``, so the caches stay a few MB.
+MEMO_MAX_CHARS = 256
+MEMO_ENTRIES = 4096
+MEMO_LONG_CHARS = 1 << 16
+MEMO_LONG_ENTRIES = 64
+
+
+def memo_short(function: Callable[[str], R]) -> Callable[[str], R]:
+    """``function`` memoised on its text argument, with bounded caches (least recently used out first).
+
+    Only for pure functions whose result is immutable (it is shared by every caller). Texts up to
+    ``MEMO_MAX_CHARS`` share a large cache, texts up to ``MEMO_LONG_CHARS`` a small one, longer ones are
+    not memoised; a long-lived worker's memory stays flat whatever it parses.
+    """
+    short = functools.lru_cache(maxsize=MEMO_ENTRIES)(function)
+    long = functools.lru_cache(maxsize=MEMO_LONG_ENTRIES)(function)
+
+    @functools.wraps(function)
+    def memoised(text: str) -> R:
+        size = len(text)
+        if size <= MEMO_MAX_CHARS:
+            return short(text)
+        return long(text) if size <= MEMO_LONG_CHARS else function(text)
+
+    _MEMO_CLEARERS.extend((short.cache_clear, long.cache_clear))
+    return memoised
+
+
+#: The ``cache_clear`` of every cache ``memo_short`` made.
+_MEMO_CLEARERS: list[Callable[[], None]] = []
+
+
+def clear_memos() -> None:
+    """Empty every ``memo_short`` cache (for benchmarks that parse one file repeatedly)."""
+    for clear in _MEMO_CLEARERS:
+        clear()
+
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "『": '"', "』": '"'})
@@ -22,8 +67,12 @@ _SPACES = re.compile("[ \u00a0\u3000\u2002\u2003\u2009]+")
 _HINT = re.compile(r"[(\[【〔][^()\[\]【】〔〕\t\n]*?[\u3400-\u9fff][^()\[\]【】〔〕\t\n]*?[)\]】〕]")
 
 
+@memo_short
 def normalise(text: str) -> str:
-    """Fold width variants, quotes, odd spaces and invisible characters; keep tabs and newlines."""
+    """Fold width variants, quotes, odd spaces and invisible characters; keep tabs and newlines.
+
+    Memoised: the same row and token texts are normalised many times per report (title, tables, tokens).
+    """
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_QUOTES)
     return _SPACES.sub(" ", text)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pipelines.canonical import numbers
 from pipelines.canonical.numbers import NUMBER_PATTERN, ParsedValue, parse_value
 from pipelines.canonical.splitting import Segment
-from pipelines.canonical.text import mask_hints, normalise
+from pipelines.canonical.text import mask_hints, memo_short, normalise
 from pipelines.documents.model import Row
 
 
@@ -72,10 +72,20 @@ _NUMBERING = re.compile(r"\d\s*[.、．](?!\d)")
 LABEL_TAIL = re.compile(r"[^\t\n\d\-—–―‐‑─━/\\]*")
 
 
+_FULL_NUMBER = re.compile(NUMBER_PATTERN)
+
+
 def _token(raw: str, offset: int) -> Token:
+    parsed, segment = _read_token(raw)
+    return Token(parsed, offset, segment)
+
+
+@memo_short
+def _read_token(raw: str) -> tuple[ParsedValue, Segment]:
+    """A token's value and its ``Segment``, from its text alone (memoised: the texts repeat, "0" above all)."""
     parsed = parse_value(raw)
     if parsed.status == numbers.NUMBER:
-        match = re.fullmatch(NUMBER_PATTERN, normalise(raw).strip().replace(" ", ""))
+        match = _FULL_NUMBER.fullmatch(normalise(raw).strip().replace(" ", ""))
         assert match is not None  # parse_value accepted the same pattern
         segment = Segment(
             digits=match.group("digits").replace(",", ""),
@@ -85,7 +95,7 @@ def _token(raw: str, offset: int) -> Token:
         )
     else:
         segment = Segment("", placeholder=parsed.status)
-    return Token(parsed, offset, segment)
+    return parsed, segment
 
 
 def separate_cells(linear: LinearText, tokens: Sequence[Token]) -> bool:

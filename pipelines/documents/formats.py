@@ -59,8 +59,8 @@ def _is_docx(path: Path) -> bool:
         return False
 
 
-#: Every byte but the control bytes that text does not contain (below TAB, and 0x0E–0x1F): deleting these
-#: from a sample leaves its control bytes, counted in C.
+#: Every byte value but the control bytes ``_looks_binary`` counts (0x00–0x08, 0x0E–0x1F): deleting these
+#: leaves just the control bytes, counted at C speed (a Python loop over 4 KiB was ~0.4 ms a file).
 _NOT_CONTROL = bytes(byte for byte in range(256) if not (byte < 0x09 or 0x0E <= byte < 0x20))
 
 

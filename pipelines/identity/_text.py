@@ -13,6 +13,8 @@ import re
 import unicodedata
 from datetime import date
 
+from pipelines.canonical.text import memo_short
+
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000]+")
 
 _CN_DIGITS = {
@@ -31,8 +33,12 @@ _CN = re.compile(
 )
 
 
+@memo_short
 def compact(text: str) -> str:
-    """NFKC-folded ``text`` without any whitespace or zero-width character."""
+    """NFKC-folded ``text`` without any whitespace or zero-width character.
+
+    Memoised: the period, date and scope finders each compact every line of the same report.
+    """
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 

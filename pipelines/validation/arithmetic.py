@@ -25,9 +25,10 @@ from pipelines.validation.findings import (
     FAIL,
     NOT_ASSESSABLE,
     PASS,
-    CellRef,
     Finding,
     Operands,
+    ReportCells,
+    cell_ref,
     describe_missing,
     finding,
     number,
@@ -39,6 +40,7 @@ def check_report(template: str | None, cells: Mapping[str, Cell]) -> list[Findin
     """R1, R2, R3, R4 (modern templates), R7 (v2019) and R8 for one report's cells; [] for legacy/unknown."""
     if template not in K.MODERN:
         return []
+    cells = cells if isinstance(cells, ReportCells) else ReportCells(cells)  # one CellRef per cell
     findings: list[Finding] = []
     findings.extend(check_r1(cells))
     findings.extend(check_r2(template, cells))
@@ -171,7 +173,7 @@ def check_r8(template: str, cells: Mapping[str, Cell]) -> list[Finding]:
         failures = [(key, value, problem) for key, value in numbers if (problem := _range_problem(key, value))]
         for key, value, problem in failures:
             message = f"{key} = {_fmt(value)}: {problem}"
-            found.append(finding("R8", f"cell:{key}", FAIL, None, value, message, (CellRef.of(key, cells[key]),)))
+            found.append(finding("R8", f"cell:{key}", FAIL, None, value, message, (cell_ref(cells, key),)))
         if failures:
             continue
         if numbers:
