@@ -43,7 +43,8 @@ import polars as pl
 from pipelines import PARSER_VERSION
 from pipelines.identity.report import ReportFacts
 from pipelines.inbox import UNKNOWN_PARTITION, InboxFile
-from pipelines.parse import PARSED, PARTIAL, ParsedReport
+from pipelines.isolation import run_isolated
+from pipelines.parse import PARSED, PARTIAL, ParsedReport, parse_inbox_file, unparsed_report
 from pipelines.validation.findings import finding_lake_record
 from pipelines.versions import cells_read, issuer_key, rank_versions
 
@@ -273,6 +274,59 @@ def cell_rows(files: Sequence[InboxFile], reports: Sequence[ParsedReport]) -> pl
 
 
 YEAR_TABLES = ("reports", "cells", "findings", "sections")
+
+
+@dataclass(frozen=True)
+class LakeRows:
+    """One parsed document as the lake stores it: its ``documents`` row and, for a report, its rows of the
+    year tables, as small frames.
+
+    This is what a parse worker sends back instead of the ``ParsedReport``: a handful of Arrow buffers pickle
+    and unpickle in a fraction of the time of a report's thousand Python objects, and a partition of
+    thousands of documents is held as frames, not objects.
+    """
+
+    tables: dict[str, pl.DataFrame]
+
+
+_ROW_BUILDERS: dict[str, Callable[[Sequence[InboxFile], Sequence[ParsedReport]], pl.DataFrame]] = {
+    "documents": document_rows,
+    "reports": report_rows,
+    "cells": cell_rows,
+    "findings": finding_rows,
+    "sections": section_rows,
+}
+
+
+def lake_rows(inbox_file: InboxFile, report: ParsedReport) -> LakeRows:
+    """The lake rows of one parsed document (``document_rows`` and the year tables' builders, for one file)."""
+    files, reports = [inbox_file], [report]
+    return LakeRows({table: build(files, reports) for table, build in _ROW_BUILDERS.items()})
+
+
+def parse_to_lake_rows(inbox_file: InboxFile) -> LakeRows:
+    """Parse one catalogued file into its lake rows (what a parse worker runs)."""
+    return lake_rows(inbox_file, parse_inbox_file(inbox_file))
+
+
+def parse_many_to_lake_rows(files: Sequence[InboxFile], workers: int | None = None) -> list[LakeRows]:
+    """``parse_many``, with each worker turning its document into lake rows before sending it back.
+
+    A document over its time or memory budget, or whose worker died, gets the rows of a ``failed`` document
+    with that reason; the others are not affected.
+    """
+    outcomes = run_isolated(parse_to_lake_rows, files, workers)
+    return [
+        outcome.value if outcome.value is not None else lake_rows(f, unparsed_report(f, outcome.kind, outcome.reason))
+        for f, outcome in zip(files, outcomes, strict=True)
+    ]
+
+
+#: Documents parsed and turned into frames at a time while updating a partition: memory holds one chunk's
+#: worth of parse results, whatever the size of the year.
+PARSE_CHUNK = 256
+
+
 NULL_PARTITION = "year=__HIVE_DEFAULT_PARTITION__"
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": DOCUMENT_SCHEMA,
@@ -562,12 +616,13 @@ def update_partition(
     lake_dir: Path,
     partition: str,
     files: Sequence[InboxFile],
-    parse: Callable[[Sequence[InboxFile]], list[ParsedReport]],
+    parse: Callable[[Sequence[InboxFile]], Sequence[ParsedReport | LakeRows]],
 ) -> PartitionUpdate:
     """Bring one partition of the lake in line with the inbox files that belong to it.
 
     Documents whose path, sha256 and parser version are unchanged keep their rows; the others are parsed
-    (``parse`` takes the list and may spread it over processes). Files with identical bytes are parsed once:
+    (``parse`` takes a list, may spread it over processes, and returns reports or their ``LakeRows``; it is
+    called a chunk of ``PARSE_CHUNK`` files at a time). Files with identical bytes are parsed once:
     the copy gets a documents row that names its twin, and no second report. Versions are ranked again over
     the whole year, since a new document may supersede an old one.
     """
@@ -596,9 +651,21 @@ def update_partition(
         if f.sha256:
             first_of[f.sha256] = f
         fresh.append(f)
-    parsed = parse(fresh)
+    new_tables: dict[str, list[pl.DataFrame]] = {table: [] for table in _ROW_BUILDERS}
+    for start in range(0, len(fresh), PARSE_CHUNK):
+        chunk = fresh[start : start + PARSE_CHUNK]
+        items = [
+            item if isinstance(item, LakeRows) else lake_rows(f, item)
+            for f, item in zip(chunk, parse(chunk), strict=True)
+        ]
+        for table, frames in new_tables.items():
+            frames.append(pl.concat([item.tables[table] for item in items], how="vertical"))
+    new_frames = {
+        table: pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMAS[table])
+        for table, frames in new_tables.items()
+    }
 
-    new_documents = document_rows(fresh, parsed)
+    new_documents = new_frames["documents"]
     twin_rows = [_twin_row(f, first_of[f.sha256], new_documents, previous) for f in twins]
     kept_documents = previous.filter(pl.col("path").is_in(kept_paths))
     twin_documents = pl.DataFrame(twin_rows, schema=DOCUMENT_SCHEMA)
@@ -608,11 +675,10 @@ def update_partition(
     rows: dict[str, int] = {"documents": documents.height}
     staged: dict[str, bool] = {}
     if partition != UNKNOWN_PARTITION:
-        builders = {"reports": report_rows, "cells": cell_rows, "findings": finding_rows, "sections": section_rows}
         for table in YEAR_TABLES:
             folder = lake_dir / table / f"year={partition}"
             old = _read(folder, SCHEMAS[table]).filter(pl.col("report_id").is_in(kept_ids))
-            frame = pl.concat([old, builders[table](fresh, parsed)], how="vertical_relaxed")
+            frame = pl.concat([old, new_frames[table]], how="vertical_relaxed")
             if table == "reports":
                 frame = rank_versions(frame)
             rows[table] = frame.height

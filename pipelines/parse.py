@@ -230,12 +230,12 @@ def parse_many(files: Sequence[InboxFile], workers: int | None = None) -> list[P
     """
     outcomes = run_isolated(parse_inbox_file, files, workers)
     return [
-        outcome.value if outcome.value is not None else _unparsed(inbox_file, outcome.kind, outcome.reason)
+        outcome.value if outcome.value is not None else unparsed_report(inbox_file, outcome.kind, outcome.reason)
         for inbox_file, outcome in zip(files, outcomes, strict=True)
     ]
 
 
-def _unparsed(inbox_file: InboxFile, kind: str, reason: str | None) -> ParsedReport:
+def unparsed_report(inbox_file: InboxFile, kind: str, reason: str | None) -> ParsedReport:
     """The failed report of a document whose parse was stopped or lost (over budget, crashed, raised)."""
     name = inbox_file.relative_path
     detail = reason or kind

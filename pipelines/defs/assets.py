@@ -20,6 +20,7 @@ from pipelines.inbox import scan_inbox
 from pipelines.lake import (
     YEAR_TABLES,
     known_years,
+    parse_many_to_lake_rows,
     read_cross_findings,
     read_inbox,
     remove_partition,
@@ -28,7 +29,7 @@ from pipelines.lake import (
     write_cross_findings,
     write_inbox,
 )
-from pipelines.parse import parse_many, report_year_hint
+from pipelines.parse import report_year_hint
 from pipelines.site import build_site, mart_preview
 from pipelines.validation.corpus import CrossInputs, update_cross_findings
 from pipelines.warehouse import build_warehouse, load_models
@@ -92,7 +93,7 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
         for table in LAKE_TABLES:
             yield dg.MaterializeResult(asset_key=["lake", table], metadata={"dagster/row_count": 0})
         return
-    update = update_partition(storage.lake_path, partition, files, parse_many)
+    update = update_partition(storage.lake_path, partition, files, parse_many_to_lake_rows)
     context.log.info(
         f"partition {partition}: parsed {len(update.parsed)} documents, reused {len(update.reused)}; {update.statuses}"
     )
