@@ -48,7 +48,7 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 2048
 #: Modules the forkserver imports once, so that a new worker (also one replacing a killed worker) starts in
 #: milliseconds with the parser already loaded.
-PRELOAD = ("pipelines.parse",)
+PRELOAD = ("pipelines.parse", "pipelines.lake")
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,9 @@ def _die_with_parent() -> None:
 def _worker(connection: Connection, memory_mb: int) -> None:
     """A worker's life: limit memory, then run one task per message until told to stop or the pipe closes.
 
-    Replies are ``("ok", value)``, ``("memory", None)`` (then the worker exits, to start again clean) or
-    ``("error", "Type: message")``.
+    Each task is acknowledged with ``("started", None)`` once its message (and so the task's function and its
+    module) is loaded; then comes ``("ok", value)``, ``("memory", None)`` (then the worker exits, to start again
+    clean) or ``("error", "Type: message")``.
     """
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -139,6 +140,10 @@ def _worker(connection: Connection, memory_mb: int) -> None:
         if message is None:
             return
         function, argument = message
+        try:  # the task's module is imported now: its budget starts from here
+            connection.send(("started", None))
+        except (OSError, ValueError):
+            return
         try:
             reply: tuple[str, Any] = ("ok", function(argument))
         except MemoryError:
@@ -169,6 +174,7 @@ class _Slot:
     connection: Connection
     task: int | None = None
     started: float = 0.0
+    acknowledged: bool = False  # the worker said it started the task: the time budget runs from ``started``
 
 
 def _death_reason(process: BaseProcess) -> str:
@@ -180,6 +186,16 @@ def _death_reason(process: BaseProcess) -> str:
             name = f"signal {-code}"
         return f"the parser process died ({name}) while reading it; the other documents were not affected"
     return f"the parser process exited (code {code}) while reading it; the other documents were not affected"
+
+
+#: Seconds a worker may take to start a task it was handed (a new worker's start, the task's module import)
+#: before the task is given up as timed out: on a loaded machine that can take longer than a document's own
+#: budget, which starts only once the worker has the task in hand.
+STARTUP_ALLOWANCE = 120.0
+
+
+def _allowed(slot: _Slot, timeout: float) -> float:
+    return timeout if slot.acknowledged else max(timeout, STARTUP_ALLOWANCE)
 
 
 class IsolatedPool:
@@ -256,11 +272,11 @@ class IsolatedPool:
                     reason = f"cannot hand to a worker: {type(error).__name__}: {error}"
                     outcomes[index] = Outcome(None, "error", reason)
                     continue
-                slot.task, slot.started = index, time.monotonic()
+                slot.task, slot.started, slot.acknowledged = index, time.monotonic(), False
             busy = [s for s in self._slots if s.task is not None]
             wait_for: float | None = None
             if timeout is not None:
-                wait_for = max(0.0, min(s.started + timeout for s in busy) - time.monotonic())
+                wait_for = max(0.0, min(s.started + _allowed(s, timeout) for s in busy) - time.monotonic())
             ready = set(wait([s.connection for s in busy] + [s.process.sentinel for s in busy], wait_for))
             now = time.monotonic()
             for slot in busy:
@@ -278,6 +294,9 @@ class IsolatedPool:
                         outcomes[index] = Outcome(None, "error", f"{type(error).__name__}: {error}", elapsed)
                         self._retire(slot)
                         continue
+                    if kind == "started":
+                        slot.started, slot.acknowledged = now, True
+                        continue
                     if kind == "ok":
                         outcomes[index] = Outcome(payload, "ok", None, elapsed)
                     elif kind == "memory":
@@ -291,7 +310,7 @@ class IsolatedPool:
                     slot.process.join(5)
                     outcomes[index] = Outcome(None, "crashed", _death_reason(slot.process), elapsed)
                     self._retire(slot)
-                elif timeout is not None and elapsed >= timeout:
+                elif timeout is not None and elapsed >= _allowed(slot, timeout):
                     outcomes[index] = Outcome(None, "timeout", self.budget.describe_timeout(), elapsed)
                     self._retire(slot)
         return [outcome if outcome is not None else Outcome(None, "error", "not run") for outcome in outcomes]
