@@ -17,15 +17,7 @@ from pipelines import PARSER_VERSION
 from pipelines.defs.resources import REPO_ROOT, XxgkStorage
 from pipelines.dictionary import column_schema
 from pipelines.inbox import scan_inbox
-from pipelines.lake import (
-    YEAR_TABLES,
-    known_years,
-    read_inbox,
-    remove_partition,
-    update_partition,
-    write_cross_findings,
-    write_inbox,
-)
+from pipelines.lake import YEAR_TABLES
 from pipelines.parse import parse_many, report_year_hint
 from pipelines.site import build_site, mart_preview
 from pipelines.validation.corpus import cross_report_findings
@@ -44,8 +36,9 @@ WAREHOUSE_POOL = "duckdb_writer"
 def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Every file in the inbox: path, sha256, size, the format its bytes show, and the report year its title
     gives (the partition it is parsed in). Adds the year partitions that new files need."""
-    files = scan_inbox(storage.raw_path, report_year_hint, known_years(storage.lake_path))
-    count = write_inbox(storage.lake_path, files)
+    lake = storage.lake
+    files = scan_inbox(storage.raw_path, report_year_hint, lake.known_years())
+    count = lake.write_inbox(files)
     partitions = sorted({f.partition for f in files})
     new = [key for key in partitions if not context.instance.has_dynamic_partition(REPORT_YEAR, key)]
     if new:
@@ -83,14 +76,15 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
     parsed again; ``documents_parsed`` in the metadata counts the ones that were.
     """
     partition = context.partition_key
-    files = [f for f in read_inbox(storage.lake_path) if f.partition == partition]
+    lake = storage.lake
+    files = [f for f in lake.read_inbox() if f.partition == partition]
     if not files:
-        remove_partition(storage.lake_path, partition)
+        lake.remove_partition(partition)
         context.log.info(f"partition {partition}: no inbox file left; its rows were removed")
         for table in LAKE_TABLES:
             yield dg.MaterializeResult(asset_key=["lake", table], metadata={"dagster/row_count": 0})
         return
-    update = update_partition(storage.lake_path, partition, files, parse_many)
+    update = lake.update_partition(partition, files, parse_many)
     context.log.info(
         f"partition {partition}: parsed {len(update.parsed)} documents, reused {len(update.reused)}; {update.statuses}"
     )
@@ -122,8 +116,10 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
 )
 def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Checks across reports: each issuer's consecutive years (R5, R6, jumps, copied text) and peers' copies."""
-    rows = cross_report_findings(storage.lake_path)
-    count = write_cross_findings(storage.lake_path, rows)
+    lake = storage.lake
+    with lake.snapshot() as lake_dir:
+        rows = cross_report_findings(lake_dir)
+    count = lake.write_cross_findings(rows)
     fails = Counter(str(row["rule"]) for row in rows if row["outcome"] == "FAIL")
     context.log.info(f"{count} cross-report findings; fails by rule: {dict(fails)}")
     return dg.MaterializeResult(
@@ -131,25 +127,28 @@ def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> d
     )
 
 
-def _lake(storage: XxgkStorage, table: str) -> pl.LazyFrame:
-    return pl.scan_parquet(storage.lake_path / table / "**" / "*.parquet", hive_partitioning=True)
+def _lake(lake_dir: Path, table: str) -> pl.LazyFrame:
+    """One lake table, from a local lake folder or an object lake's snapshot (``XxgkStorage.lake.snapshot``)."""
+    return pl.scan_parquet(lake_dir / table / "**" / "*.parquet", hive_partitioning=True)
 
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="One cell per report and key.")
 def cells_unique_per_report_and_key(storage: XxgkStorage) -> dg.AssetCheckResult:
-    duplicates = _lake(storage, "cells").group_by("report_id", "key").len().filter(pl.col("len") > 1).collect()
+    with storage.lake.snapshot() as lake_dir:
+        duplicates = _lake(lake_dir, "cells").group_by("report_id", "key").len().filter(pl.col("len") > 1).collect()
     return dg.AssetCheckResult(passed=duplicates.height == 0, metadata={"duplicate_keys": duplicates.height})
 
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="Every cell belongs to a report of the lake.")
 def cells_have_reports(storage: XxgkStorage) -> dg.AssetCheckResult:
-    orphans = (
-        _lake(storage, "cells")
-        .join(_lake(storage, "reports").select("report_id"), on="report_id", how="anti")
-        .select("report_id")
-        .unique()
-        .collect()
-    )
+    with storage.lake.snapshot() as lake_dir:
+        orphans = (
+            _lake(lake_dir, "cells")
+            .join(_lake(lake_dir, "reports").select("report_id"), on="report_id", how="anti")
+            .select("report_id")
+            .unique()
+            .collect()
+        )
     return dg.AssetCheckResult(passed=orphans.height == 0, metadata={"orphan_reports": orphans.height})
 
 
@@ -157,7 +156,8 @@ def cells_have_reports(storage: XxgkStorage) -> dg.AssetCheckResult:
     asset=["lake", "reports"], blocking=True, description="One row per report id, one chosen version per issuer-year."
 )
 def reports_unique(storage: XxgkStorage) -> dg.AssetCheckResult:
-    reports = _lake(storage, "reports").collect()
+    with storage.lake.snapshot() as lake_dir:
+        reports = _lake(lake_dir, "reports").collect()
     duplicate_ids = reports.height - reports["report_id"].n_unique()
     chosen = reports.filter(pl.col("is_chosen")).group_by("issuer_key", "year").len().filter(pl.col("len") > 1)
     return dg.AssetCheckResult(
@@ -168,15 +168,16 @@ def reports_unique(storage: XxgkStorage) -> dg.AssetCheckResult:
 
 def _failing_reports(storage: XxgkStorage, rules: tuple[str, ...]) -> dg.AssetCheckResult:
     """A non-blocking check: reports' own defects are data to show, not a reason to stop the pipeline."""
-    failing = (
-        _lake(storage, "findings")
-        .filter(pl.col("rule").is_in(rules) & (pl.col("outcome") == "FAIL"))
-        .join(_lake(storage, "reports").select("report_id", "path"), on="report_id")
-        .group_by("path")
-        .agg(pl.len().alias("fails"), pl.col("message").first().alias("first_message"))
-        .sort("path")
-        .collect()
-    )
+    with storage.lake.snapshot() as lake_dir:
+        failing = (
+            _lake(lake_dir, "findings")
+            .filter(pl.col("rule").is_in(rules) & (pl.col("outcome") == "FAIL"))
+            .join(_lake(lake_dir, "reports").select("report_id", "path"), on="report_id")
+            .group_by("path")
+            .agg(pl.len().alias("fails"), pl.col("message").first().alias("first_message"))
+            .sort("path")
+            .collect()
+        )
     table = "| report | fails | first failure |\n|---|---|---|\n" + "\n".join(
         f"| {row['path']} | {row['fails']} | {str(row['first_message']).replace('|', '/')[:200]} |"
         for row in failing.iter_rows(named=True)
@@ -242,7 +243,8 @@ _MODELS = load_models(REPO_ROOT / "sql")
 )
 def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult[None]]:
     """Build every ``sql/`` model into a new DuckDB file and publish it atomically."""
-    counts = build_warehouse(storage.lake_path, storage.sql_path, storage.warehouse_path)
+    with storage.lake.snapshot() as lake_dir:
+        counts = build_warehouse(lake_dir, storage.sql_path, storage.warehouse_path)
     context.log.info(f"warehouse published at {storage.warehouse_path}: {counts}")
     for name, rows in counts.items():
         preview = mart_preview(storage.warehouse_path, name)

@@ -16,7 +16,6 @@ import dagster as dg
 from pipelines.defs.assets import LAKE_TABLES, REPORT_YEAR, report_years
 from pipelines.defs.resources import XxgkStorage
 from pipelines.inbox import fingerprints, scan_inbox, year_of_file
-from pipelines.lake import known_years, lake_partitions, read_inbox
 from pipelines.parse import report_year_hint
 
 ingest_year = dg.define_asset_job(
@@ -60,13 +59,14 @@ def inbox_sensor(context: dg.SensorEvaluationContext, storage: XxgkStorage) -> d
 @dg.schedule(job=ingest_year, cron_schedule="0 6 * * *", default_status=dg.DefaultScheduleStatus.RUNNING)
 def daily_rescan(context: dg.ScheduleEvaluationContext, storage: XxgkStorage) -> list[dg.RunRequest] | dg.SkipReason:
     """Every morning: re-read the inbox by sha256 and re-run the years whose files differ from the lake's."""
-    catalogued = {f.relative_path: (f.sha256, f.partition) for f in read_inbox(storage.lake_path)}
-    current = scan_inbox(storage.raw_path, report_year_hint, known_years(storage.lake_path))
+    lake = storage.lake
+    catalogued = {f.relative_path: (f.sha256, f.partition) for f in lake.read_inbox()}
+    current = scan_inbox(storage.raw_path, report_year_hint, lake.known_years())
     affected = {f.partition for f in current if catalogued.get(f.relative_path) != (f.sha256, f.partition)}
     affected |= {
         partition for path, (_, partition) in catalogued.items() if path not in {f.relative_path for f in current}
     }
-    affected |= lake_partitions(storage.lake_path) - {f.partition for f in current}
+    affected |= lake.lake_partitions() - {f.partition for f in current}
     if not affected:
         return dg.SkipReason("the inbox matches the lake")
     known = set(context.instance.get_dynamic_partitions(REPORT_YEAR))

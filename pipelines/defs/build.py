@@ -21,7 +21,6 @@ from pipelines.defs.assets import (
 )
 from pipelines.defs.resources import XxgkStorage
 from pipelines.isolation import release_abandoned_runs
-from pipelines.lake import lake_partitions, read_inbox
 from pipelines.warehouse import build_stamp, stamp_file
 
 #: Runs print INFO and above: the assets' own log lines, not Dagster's step-by-step DEBUG events.
@@ -53,7 +52,8 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
     runs = [run([inbox_catalog])]
     if not runs[-1].success:
         return runs
-    partitions = sorted({f.partition for f in read_inbox(storage.lake_path)} | lake_partitions(storage.lake_path))
+    lake = storage.lake
+    partitions = sorted({f.partition for f in lake.read_inbox()} | lake.lake_partitions())
     missing = [key for key in partitions if not instance.has_dynamic_partition(REPORT_YEAR, key)]
     if missing:
         instance.add_dynamic_partitions(REPORT_YEAR, missing)
