@@ -25,6 +25,24 @@ ingest_year = dg.define_asset_job(
 )
 
 
+#: The jobs of a whole build, as ``pipelines.defs.build.build_all`` runs it in process; the scale-out driver
+#: (``pipelines.defs.distributed``) launches them on the executor ``XXGK_EXECUTOR`` selects.
+catalog_inbox = dg.define_asset_job(
+    "catalog_inbox", selection=dg.AssetSelection.assets(["lake", "inbox"]), description="Catalogue the inbox."
+)
+parse_year = dg.define_asset_job(
+    "parse_year",
+    selection=dg.AssetSelection.assets(*(["lake", table] for table in LAKE_TABLES)),
+    description="Parse one report year into the lake, then run the lake's checks.",
+)
+build_marts = dg.define_asset_job(
+    "build_marts",
+    selection=dg.AssetSelection.assets(["lake", "cross_findings"]) | dg.AssetSelection.groups("warehouse", "site"),
+    description="The checks across reports, the DuckDB marts and the static site.",
+)
+BUILD_JOBS = [catalog_inbox, parse_year, build_marts]
+
+
 @dg.sensor(job=ingest_year, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, storage: XxgkStorage) -> dg.SensorResult | dg.SkipReason:
     """One run per report year whose inbox files were added, changed or removed since the last tick."""
