@@ -5,6 +5,9 @@
 ``$XXGK_CELERY_BROKER`` (e.g. ``redis://127.0.0.1:6379/0``), picked up by whichever worker is free, with results
 on ``$XXGK_CELERY_BACKEND`` (default: the broker). The workers need the same code location and a shared
 Dagster instance (PostgreSQL, ``deploy/scaleout/dagster.yaml``).
+``XXGK_EXECUTOR=k8s``: the Kubernetes profile (``deploy/k8s/``): each step in its own Kubernetes Job
+(``dagster_k8s.k8s_job_executor``, configured by the run config's ``execution`` block); its configuration is
+checked by the tests, not run here.
 
 ``make run`` and the tests build with ``dg.materialize`` (in process), which does not use this executor.
 """
@@ -37,4 +40,9 @@ def executor_from_env() -> dg.ExecutorDefinition | None:
             {"broker": broker, "backend": os.environ.get(BACKEND_VARIABLE) or broker}, name="celery"
         )
         return executor
-    raise ValueError(f"{EXECUTOR_VARIABLE}={kind!r}: choose multiprocess, in_process or celery")
+    if kind == "k8s":
+        from dagster_k8s import k8s_job_executor
+
+        k8s: dg.ExecutorDefinition = k8s_job_executor
+        return k8s
+    raise ValueError(f"{EXECUTOR_VARIABLE}={kind!r}: choose multiprocess, in_process, celery or k8s")
