@@ -19,10 +19,10 @@ import yaml
 from dagster._config import process_config
 from dagster._core.instance.config import dagster_instance_config
 
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.defs.automation import BUILD_JOBS
 from pipelines.defs.executors import executor_from_env
 from pipelines.defs.resources import XxgkStorage
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 
 REPO = Path(__file__).resolve().parents[1]
 K8S = REPO / "deploy" / "k8s"

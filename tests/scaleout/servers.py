@@ -31,7 +31,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for(
+    check: Callable[[], bool], what: str, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Poll ``check`` until it is true; fail early if ``process`` (the server being waited for) exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -73,10 +76,8 @@ class Server:
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # anything the group still holds (children)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -86,7 +87,10 @@ class Server:
                 step()
 
 
-def spawn(name: str, command: Sequence[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen[bytes]:
+def spawn(
+    name: str, command: Sequence[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in a new session (its own process group), output appended to ``log``."""
     handle = log.open("ab")
     try:
         return subprocess.Popen(
@@ -203,7 +207,13 @@ def start_worker(name: str, folder: Path, env: dict[str, str]) -> Server:
     process = spawn(name, command, log, env=worker_env, cwd=REPO)
     server = Server(name, process, 0, log)
     try:
-        wait_for(lambda: "ready." in log.read_text(errors="replace"), f"celery worker {name}", timeout=120, process=process)
+        ready = f"{name}@"
+        wait_for(
+            lambda: any(ready in line and "ready." in line for line in log.read_text(errors="replace").splitlines()),
+            f"celery worker {name}",
+            timeout=120,
+            process=process,
+        )
     except BaseException:
         server.stop()
         raise
