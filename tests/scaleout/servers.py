@@ -22,7 +22,8 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]
-PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin")
+#: Where PostgreSQL's server programs are: Debian's versioned folders (newest first), then the PATH's usual places.
+PG_BIN_DIRS = (*sorted((str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")), reverse=True), "/usr/local/bin")
 
 
 def free_port() -> int:
