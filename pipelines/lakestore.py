@@ -73,7 +73,7 @@ class Lake(Protocol):
 
     def write_cross_findings(self, rows: Sequence[dict[str, object]]) -> int: ...
 
-    def snapshot(self) -> contextlib.AbstractContextManager[Path]: ...
+    def snapshot(self, tables: Sequence[str] | None = None) -> contextlib.AbstractContextManager[Path]: ...
 
 
 class LocalLake:
@@ -107,7 +107,8 @@ class LocalLake:
         return local.write_cross_findings(self.root, rows)
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[Path]:
+    def snapshot(self, tables: Sequence[str] | None = None) -> Iterator[Path]:
+        """The lake folder itself (``tables`` does not matter: every table is there)."""
         local.ensure_lake(self.root)
         yield self.root
 
@@ -293,9 +294,9 @@ class ObjectLake:
         return files
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[Path]:
-        """A local folder laid out like the local lake with exactly the committed files (and each table's
-        schema-only ``empty.parquet``), deleted on exit."""
+    def snapshot(self, tables: Sequence[str] | None = None) -> Iterator[Path]:
+        """A local folder laid out like the local lake with exactly the committed files of ``tables`` (None:
+        every table) and each table's schema-only ``empty.parquet``, deleted on exit."""
         folder = Path(tempfile.mkdtemp(prefix="xxgk-lake-snapshot-"))
         try:
             for attempt in range(SNAPSHOT_ATTEMPTS):
@@ -303,6 +304,8 @@ class ObjectLake:
                 _empty_tables(folder)
                 try:
                     for path, relative in sorted(self.committed_files().items()):
+                        if tables is not None and path.split("/", 1)[0] not in tables:
+                            continue
                         target = folder / path
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(self.fs.cat_file(self._key(relative)))

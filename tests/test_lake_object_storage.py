@@ -117,6 +117,9 @@ def test_a_partition_is_replaced_whole_and_its_old_files_retired(lake: ObjectLak
     with lake.snapshot() as folder:
         assert table(folder, "documents").height == 2
         assert table(folder, "reports").height == 1
+    with lake.snapshot(["reports"]) as folder:  # a reader of some tables copies only those (others stay empty)
+        assert table(folder, "reports").height == 1
+        assert table(folder, "cells").height == 0
 
 
 def test_removing_a_partition_unpublishes_it_whole(lake: ObjectLake, tmp_path: Path) -> None:

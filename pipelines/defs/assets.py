@@ -117,7 +117,7 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
 def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Checks across reports: each issuer's consecutive years (R5, R6, jumps, copied text) and peers' copies."""
     lake = storage.lake
-    with lake.snapshot() as lake_dir:
+    with lake.snapshot(["reports", "cells", "sections"]) as lake_dir:
         rows = cross_report_findings(lake_dir)
     count = lake.write_cross_findings(rows)
     fails = Counter(str(row["rule"]) for row in rows if row["outcome"] == "FAIL")
@@ -134,14 +134,14 @@ def _lake(lake_dir: Path, table: str) -> pl.LazyFrame:
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="One cell per report and key.")
 def cells_unique_per_report_and_key(storage: XxgkStorage) -> dg.AssetCheckResult:
-    with storage.lake.snapshot() as lake_dir:
+    with storage.lake.snapshot(["cells"]) as lake_dir:
         duplicates = _lake(lake_dir, "cells").group_by("report_id", "key").len().filter(pl.col("len") > 1).collect()
     return dg.AssetCheckResult(passed=duplicates.height == 0, metadata={"duplicate_keys": duplicates.height})
 
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="Every cell belongs to a report of the lake.")
 def cells_have_reports(storage: XxgkStorage) -> dg.AssetCheckResult:
-    with storage.lake.snapshot() as lake_dir:
+    with storage.lake.snapshot(["cells", "reports"]) as lake_dir:
         orphans = (
             _lake(lake_dir, "cells")
             .join(_lake(lake_dir, "reports").select("report_id"), on="report_id", how="anti")
@@ -156,7 +156,7 @@ def cells_have_reports(storage: XxgkStorage) -> dg.AssetCheckResult:
     asset=["lake", "reports"], blocking=True, description="One row per report id, one chosen version per issuer-year."
 )
 def reports_unique(storage: XxgkStorage) -> dg.AssetCheckResult:
-    with storage.lake.snapshot() as lake_dir:
+    with storage.lake.snapshot(["reports"]) as lake_dir:
         reports = _lake(lake_dir, "reports").collect()
     duplicate_ids = reports.height - reports["report_id"].n_unique()
     chosen = reports.filter(pl.col("is_chosen")).group_by("issuer_key", "year").len().filter(pl.col("len") > 1)
@@ -168,7 +168,7 @@ def reports_unique(storage: XxgkStorage) -> dg.AssetCheckResult:
 
 def _failing_reports(storage: XxgkStorage, rules: tuple[str, ...]) -> dg.AssetCheckResult:
     """A non-blocking check: reports' own defects are data to show, not a reason to stop the pipeline."""
-    with storage.lake.snapshot() as lake_dir:
+    with storage.lake.snapshot(["findings", "reports"]) as lake_dir:
         failing = (
             _lake(lake_dir, "findings")
             .filter(pl.col("rule").is_in(rules) & (pl.col("outcome") == "FAIL"))

@@ -8,33 +8,27 @@ Missing server binaries fail the tests (CI installs them) rather than skip them.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.scaleout.servers import REPO, Server, start_moto, start_postgres, start_redis, start_worker
+from tests.scaleout.servers import (
+    MEASURED,
+    REPO,
+    WORKERS,
+    Server,
+    Stack,
+    start_moto,
+    start_postgres,
+    start_redis,
+    start_worker,
+)
 
-WORKERS = ("w1", "w2")
 BUCKET = "xxgk-lake"
-#: Figures measured by the tests, printed at the end of the session (and written to $XXGK_SCALEOUT_REPORT).
-MEASURED: dict[str, float | str] = {}
-
-
-@dataclass
-class Stack:
-    """The running servers and the environment that selects the scale-out profile for a process."""
-
-    env: dict[str, str]
-    dagster_home: Path
-    lake_url: str
-    servers: list[Server] = field(default_factory=list)
-
-    def worker_logs(self) -> dict[str, str]:
-        return {s.name: s.log.read_text(errors="replace") for s in self.servers if s.name in WORKERS}
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -44,8 +38,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.write_line(f"{name}: {value:.1f} s" if isinstance(value, float) else f"{name}: {value}")
         report = os.environ.get("XXGK_SCALEOUT_REPORT")
         if report:
-            import json
-
             Path(report).write_text(json.dumps(MEASURED, indent=2) + "\n")
 
 

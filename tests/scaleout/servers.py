@@ -26,6 +26,13 @@ REPO = Path(__file__).resolve().parents[2]
 PG_BIN_DIRS = (*sorted((str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")), reverse=True), "/usr/local/bin")
 
 
+#: The Celery workers the scale-out tests start.
+WORKERS = ("w1", "w2")
+#: Figures measured by the tests, printed at the end of the session (and written to $XXGK_SCALEOUT_REPORT).
+#: Here rather than in conftest.py: pytest imports a conftest under another module name than the tests do.
+MEASURED: dict[str, float | str] = {}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -86,6 +93,19 @@ class Server:
         for step in self.after_stop:
             with contextlib.suppress(Exception):
                 step()
+
+
+@dataclass
+class Stack:
+    """The running servers and the environment that selects the scale-out profile for a process."""
+
+    env: dict[str, str]
+    dagster_home: Path
+    lake_url: str
+    servers: list[Server] = field(default_factory=list)
+
+    def worker_logs(self) -> dict[str, str]:
+        return {s.name: s.log.read_text(errors="replace") for s in self.servers if s.name in WORKERS}
 
 
 def spawn(

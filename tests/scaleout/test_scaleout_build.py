@@ -22,7 +22,7 @@ import dagster as dg
 import pytest
 
 from pipelines.paths import warehouse_file
-from tests.scaleout.conftest import MEASURED, WORKERS, Stack
+from tests.scaleout.servers import MEASURED, WORKERS, Stack
 from tests.test_reliability_crash import mart_hashes
 
 pytestmark = pytest.mark.scaleout
@@ -78,7 +78,8 @@ def test_scaleout_build_equals_the_single_machine_build(
     MEASURED["reports"] = f"{REPORTS} synthetic reports, {sum(1 for _ in corpus.rglob('*.*'))} inbox files"
     MEASURED["single-machine build (xxgk build)"] = single
     MEASURED["scale-out build (2 Celery workers, PostgreSQL, S3 lake)"] = scaled
-    print((tmp_path / "scaleout.log").read_text(errors="replace"))
+    runs_log = [line for line in (tmp_path / "scaleout.log").read_text(errors="replace").splitlines() if " in " in line]
+    MEASURED["scale-out runs"] = "; ".join(line.split(" (")[0] for line in runs_log if line.endswith(")"))
 
     # The marts are equal, table for table, row for row.
     expected = mart_hashes(warehouse_file(single_out))
