@@ -96,19 +96,29 @@ def test_scaleout_build_equals_the_single_machine_build(
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
         worker_of: dict[tuple[str, str], str] = {}
         succeeded: set[tuple[str, str]] = set()
+        started: dict[tuple[str, str], float] = {}
+        step_seconds: Counter[str] = Counter()
         for run in runs:
             for record in instance.all_logs(run.run_id):
                 event = record.dagster_event
                 if event is None or event.step_key is None:
                     continue
-                if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
-                    succeeded.add((run.run_id, event.step_key))
+                key = (run.run_id, event.step_key)
+                if event.event_type == dg.DagsterEventType.STEP_START:
+                    started[key] = record.timestamp
+                elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+                    succeeded.add(key)
+                    checks = ("lake__cells_", "lake__reports_", "lake__findings_")
+                    kind = "lake checks" if event.step_key.startswith(checks) else event.step_key
+                    step_seconds[kind] += record.timestamp - started.get(key, record.timestamp)
                 elif event.event_type == dg.DagsterEventType.ENGINE_EVENT:
                     metadata = event.engine_event_data.metadata if event.engine_event_data else {}
                     worker = metadata.get("Celery worker")
                     if worker is not None:
                         worker_of[(run.run_id, event.step_key)] = str(getattr(worker, "value", worker))
     assert succeeded and succeeded <= set(worker_of)
+    inside = ", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in sorted(step_seconds.items()))
+    MEASURED["time inside steps, summed over runs"] = inside
     by_worker = Counter(worker.split("@")[0] for worker in worker_of.values())
     parse_steps = Counter(worker.split("@")[0] for (_, step), worker in worker_of.items() if step == "parsed_lake")
     MEASURED["steps per worker"] = ", ".join(f"{name}: {by_worker[name]}" for name in WORKERS)
