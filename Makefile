@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(CURDIR)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test ui lint bench bench-quick bench-real site browser-deps fuzz clean
+.PHONY: install run test test-scaleout ui lint bench bench-quick bench-real site browser-deps fuzz clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -27,11 +27,16 @@ run: install
 test: install
 	$(VENV)/bin/pytest
 
+# The scale-out profile (docs/scaleout.md): starts redis-server, PostgreSQL, moto's S3 and two Celery workers on
+# loopback, builds 500 synthetic reports both ways, compares the marts, stops everything it started.
+test-scaleout: install
+	$(VENV)/bin/pytest -m scaleout tests/scaleout
+
 ui: install
 	$(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(PORT)
 
 lint: install
-	$(VENV)/bin/ruff check pipelines tests bench
+	$(VENV)/bin/ruff check pipelines tests bench deploy
 	$(VENV)/bin/mypy
 
 # Benchmarks on synthetic corpora (1,000 and 10,000 reports; --large adds 100,000): figures against the targets.

@@ -102,7 +102,7 @@ def _print_summary(database: Path, out: Path) -> None:
     if len(failures) > 20:
         print(f'  … and {len(failures) - 20} more: xxgk sql "select path, status, reason from documents"')
     print(f"warehouse: {database}")
-    print(f"lake:      {out / 'lake'}")
+    print(f"lake:      {os.environ.get('XXGK_LAKE_URL') or out / 'lake'}")
     if (out / "site" / "index.html").exists():
         print(f"site:      {out / 'site' / 'index.html'}")
     print(f'try:       xxgk sql "{EXAMPLE_QUERY}"')

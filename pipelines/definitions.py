@@ -1,4 +1,6 @@
-"""The Dagster code location: ``dagster dev``, ``dg``, ``make ui`` and ``xxgk build`` load these."""
+"""The Dagster code location: ``dagster dev``, ``dg``, ``make ui``, ``xxgk build`` and the scale-out profile's
+Celery workers load these. One set of definitions for every profile: the executor comes from ``XXGK_EXECUTOR``
+(``pipelines.defs.executors``), the lake's place from ``XXGK_LAKE_URL`` and the instance from ``DAGSTER_HOME``."""
 
 import dagster as dg
 
@@ -10,7 +12,8 @@ from pipelines.defs.assets import (
     trend_site,
     warehouse_tables,
 )
-from pipelines.defs.automation import daily_rescan, inbox_sensor, ingest_year
+from pipelines.defs.automation import BUILD_JOBS, daily_rescan, inbox_sensor, ingest_year
+from pipelines.defs.executors import executor_from_env
 from pipelines.defs.resources import XxgkStorage
 
 ALL_ASSETS = [inbox_catalog, parsed_lake, cross_findings, warehouse_tables, trend_site]
@@ -20,7 +23,8 @@ defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
     resources={"storage": XxgkStorage()},
-    jobs=[ingest_year],
+    jobs=[ingest_year, *BUILD_JOBS],
     sensors=[inbox_sensor, dg.AutomationConditionSensorDefinition("marts_automation", target=dg.AssetSelection.all())],
     schedules=[daily_rescan],
+    executor=executor_from_env(),
 )

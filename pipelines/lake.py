@@ -501,10 +501,9 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
-    """The inbox catalogue: every file found, before parsing."""
-    ensure_lake(lake_dir)
-    frame = pl.DataFrame(
+def inbox_frame(files: Sequence[InboxFile]) -> pl.DataFrame:
+    """The inbox catalogue as a table: one row per file found, before parsing."""
+    return pl.DataFrame(
         [
             {
                 "path": f.relative_path,
@@ -520,16 +519,10 @@ def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
         ],
         schema=INBOX_SCHEMA,
     )
-    (lake_dir / "inbox").mkdir(parents=True, exist_ok=True)
-    _atomic_file(lake_dir / "inbox" / "inbox.parquet", frame.write_parquet)
-    return frame.height
 
 
-def read_inbox(lake_dir: Path) -> list[InboxFile]:
-    """The last catalogue written (empty before the first scan)."""
-    path = lake_dir / "inbox" / "inbox.parquet"
-    if not path.exists():
-        return []
+def inbox_files(frame: pl.DataFrame) -> list[InboxFile]:
+    """The inbox files a catalogue table lists (the inverse of ``inbox_frame``)."""
     return [
         InboxFile(
             Path(r["absolute_path"]),
@@ -540,8 +533,25 @@ def read_inbox(lake_dir: Path) -> list[InboxFile]:
             r["refusal"],
             r["year_hint"],
         )
-        for r in pl.read_parquet(path, glob=False).iter_rows(named=True)
+        for r in frame.iter_rows(named=True)
     ]
+
+
+def write_inbox(lake_dir: Path, files: Sequence[InboxFile]) -> int:
+    """The inbox catalogue: every file found, before parsing."""
+    ensure_lake(lake_dir)
+    frame = inbox_frame(files)
+    (lake_dir / "inbox").mkdir(parents=True, exist_ok=True)
+    _atomic_file(lake_dir / "inbox" / "inbox.parquet", frame.write_parquet)
+    return frame.height
+
+
+def read_inbox(lake_dir: Path) -> list[InboxFile]:
+    """The last catalogue written (empty before the first scan)."""
+    path = lake_dir / "inbox" / "inbox.parquet"
+    if not path.exists():
+        return []
+    return inbox_files(pl.read_parquet(path, glob=False))
 
 
 def known_years(lake_dir: Path) -> dict[str, int | None]:
@@ -559,13 +569,17 @@ def partition_is_current(lake_dir: Path, partition: str, files: Sequence[InboxFi
     """Whether the lake's partition holds exactly ``files`` (paths and sha256), all parsed by this parser
     version, with no commit left unfinished: updating it would reuse every document and change nothing."""
     documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
-    if not files or not documents_file.is_file() or _journal(lake_dir, partition).exists():
+    if not documents_file.is_file() or _journal(lake_dir, partition).exists():
         return False
-    previous = _read(documents_file, DOCUMENT_SCHEMA)
-    if previous.height != len(files) or (previous["parser_version"] != PARSER_VERSION).any():
+    return documents_are_current(_read(documents_file, DOCUMENT_SCHEMA), files)
+
+
+def documents_are_current(documents: pl.DataFrame, files: Sequence[InboxFile]) -> bool:
+    """Whether a partition's published ``documents`` are exactly ``files`` (paths and sha256), all parsed by
+    this parser version."""
+    if not files or documents.height != len(files) or (documents["parser_version"] != PARSER_VERSION).any():
         return False
-    stored = set(previous.select("path", "sha256").iter_rows())
-    return stored == {(f.relative_path, f.sha256 or None) for f in files}
+    return set(documents.select("path", "sha256").iter_rows()) == {(f.relative_path, f.sha256 or None) for f in files}
 
 
 @dataclass
@@ -612,26 +626,36 @@ def _read(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     )
 
 
-def update_partition(
-    lake_dir: Path,
+@dataclass
+class PartitionPlan:
+    """The new content of one partition, computed before anything is published.
+
+    ``documents`` is the partition's documents table; ``tables`` holds the full new content of each year table
+    (empty for the ``unknown`` partition, which has only documents). A storage publishes all of it as one step.
+    """
+
+    update: PartitionUpdate
+    documents: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
+
+
+def plan_partition(
     partition: str,
     files: Sequence[InboxFile],
     parse: Callable[[Sequence[InboxFile]], Sequence[ParsedReport | LakeRows]],
-) -> PartitionUpdate:
-    """Bring one partition of the lake in line with the inbox files that belong to it.
+    previous: pl.DataFrame,
+    read_table: Callable[[str], pl.DataFrame],
+) -> PartitionPlan:
+    """The new content of one partition from its inbox files and what the lake holds for it now.
 
-    Documents whose path, sha256 and parser version are unchanged keep their rows; the others are parsed
-    (``parse`` takes a list, may spread it over processes, and returns reports or their ``LakeRows``; it is
-    called a chunk of ``PARSE_CHUNK`` files at a time). Files with identical bytes are parsed once:
-    the copy gets a documents row that names its twin, and no second report. Versions are ranked again over
-    the whole year, since a new document may supersede an old one.
+    ``previous`` is the partition's published documents table and ``read_table(table)`` its published rows of a
+    year table, from whichever storage holds the lake. Documents whose path, sha256 and parser version are
+    unchanged keep their rows; the others are parsed (``parse`` takes a list, may spread it over processes, and
+    returns reports or their ``LakeRows``; it is called ``PARSE_CHUNK`` files at a time, so memory holds one
+    chunk's parse results). Files with identical bytes are parsed once: the copy gets a documents row that
+    names its twin, and no second report. Versions are ranked again over the whole year, since a new document
+    may supersede an old one.
     """
-    ensure_lake(lake_dir)
-    for table in YEAR_TABLES:
-        _recover_folder(lake_dir / table / f"year={partition}")
-    (lake_dir / "documents" / f".part-{partition}.parquet.building").unlink(missing_ok=True)
-    documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
-    previous = _read(documents_file, DOCUMENT_SCHEMA)
     unchanged = {
         (row["path"], row["sha256"])
         for row in previous.filter(pl.col("parser_version") == PARSER_VERSION).iter_rows(named=True)
@@ -673,24 +697,18 @@ def update_partition(
     kept_ids = kept_documents["report_id"].drop_nulls().to_list()
 
     rows: dict[str, int] = {"documents": documents.height}
-    staged: dict[str, bool] = {}
+    tables: dict[str, pl.DataFrame] = {}
     if partition != UNKNOWN_PARTITION:
         for table in YEAR_TABLES:
-            folder = lake_dir / table / f"year={partition}"
-            old = _read(folder, SCHEMAS[table]).filter(pl.col("report_id").is_in(kept_ids))
+            old = read_table(table).filter(pl.col("report_id").is_in(kept_ids))
             frame = pl.concat([old, new_frames[table]], how="vertical_relaxed")
             if table == "reports":
                 frame = rank_versions(frame)
             rows[table] = frame.height
-            staged[table] = frame.height > 0
-            if frame.height:
-                staging = _side_folders(folder)[0]
-                _into(staging.parent, staging.mkdir)
-                _part_writer(frame)(staging)
-    _commit_partition(lake_dir, partition, staged, documents)
+            tables[table] = frame
 
     statuses = documents.group_by("status").len()
-    return PartitionUpdate(
+    update = PartitionUpdate(
         partition=partition,
         parsed=[f.relative_path for f in fresh],
         reused=kept_paths,
@@ -701,6 +719,35 @@ def update_partition(
             for r in documents.filter(pl.col("status") != PARSED).iter_rows(named=True)
         ],
     )
+    return PartitionPlan(update, documents, tables)
+
+
+def update_partition(
+    lake_dir: Path,
+    partition: str,
+    files: Sequence[InboxFile],
+    parse: Callable[[Sequence[InboxFile]], Sequence[ParsedReport | LakeRows]],
+) -> PartitionUpdate:
+    """Bring one partition of the local lake in line with the inbox files that belong to it (``plan_partition``),
+    then publish its folders and documents file together through the journal."""
+    ensure_lake(lake_dir)
+    for table in YEAR_TABLES:
+        _recover_folder(lake_dir / table / f"year={partition}")
+    (lake_dir / "documents" / f".part-{partition}.parquet.building").unlink(missing_ok=True)
+    documents_file = lake_dir / "documents" / f"part-{partition}.parquet"
+    previous = _read(documents_file, DOCUMENT_SCHEMA)
+    plan = plan_partition(
+        partition, files, parse, previous, lambda table: _read(lake_dir / table / f"year={partition}", SCHEMAS[table])
+    )
+    staged: dict[str, bool] = {}
+    for table, frame in plan.tables.items():
+        staged[table] = frame.height > 0
+        if frame.height:
+            staging = _side_folders(lake_dir / table / f"year={partition}")[0]
+            _into(staging.parent, staging.mkdir)
+            _part_writer(frame)(staging)
+    _commit_partition(lake_dir, partition, staged, plan.documents)
+    return plan.update
 
 
 def _twin_row(copy: InboxFile, original: InboxFile, new: pl.DataFrame, previous: pl.DataFrame) -> dict[str, object]:

@@ -19,6 +19,12 @@ def default_out_dir() -> Path:
     return Path(os.environ.get("XXGK_OUT_DIR", str(REPO_ROOT / "data")))
 
 
+def default_lake_url() -> str:
+    """Where the lake is when not in the output folder: ``$XXGK_LAKE_URL`` (e.g. ``s3://bucket/prefix``), else
+    empty, meaning ``lake/`` below the output folder."""
+    return os.environ.get("XXGK_LAKE_URL", "")
+
+
 def warehouse_file(out_dir: Path) -> Path:
     """The published DuckDB file below an output folder."""
     return out_dir / "warehouse" / "xxgk.duckdb"

@@ -17,18 +17,7 @@ from pipelines import PARSER_VERSION
 from pipelines.defs.resources import REPO_ROOT, XxgkStorage
 from pipelines.dictionary import column_schema
 from pipelines.inbox import scan_inbox
-from pipelines.lake import (
-    YEAR_TABLES,
-    known_years,
-    parse_many_to_lake_rows,
-    read_cross_findings,
-    read_inbox,
-    remove_partition,
-    scan_table,
-    update_partition,
-    write_cross_findings,
-    write_inbox,
-)
+from pipelines.lake import YEAR_TABLES, parse_many_to_lake_rows, scan_table
 from pipelines.parse import report_year_hint
 from pipelines.site import build_site, mart_preview
 from pipelines.validation.corpus import CrossInputs, update_cross_findings
@@ -47,8 +36,9 @@ WAREHOUSE_POOL = "duckdb_writer"
 def inbox_catalog(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Every file in the inbox: path, sha256, size, the format its bytes show, and the report year its title
     gives (the partition it is parsed in). Adds the year partitions that new files need."""
-    files = scan_inbox(storage.raw_path, report_year_hint, known_years(storage.lake_path))
-    count = write_inbox(storage.lake_path, files)
+    lake = storage.lake
+    files = scan_inbox(storage.raw_path, report_year_hint, lake.known_years())
+    count = lake.write_inbox(files)
     partitions = sorted({f.partition for f in files})
     new = [key for key in partitions if not context.instance.has_dynamic_partition(REPORT_YEAR, key)]
     if new:
@@ -86,14 +76,15 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
     parsed again; ``documents_parsed`` in the metadata counts the ones that were.
     """
     partition = context.partition_key
-    files = [f for f in read_inbox(storage.lake_path) if f.partition == partition]
+    lake = storage.lake
+    files = [f for f in lake.read_inbox() if f.partition == partition]
     if not files:
-        remove_partition(storage.lake_path, partition)
+        lake.remove_partition(partition)
         context.log.info(f"partition {partition}: no inbox file left; its rows were removed")
         for table in LAKE_TABLES:
             yield dg.MaterializeResult(asset_key=["lake", table], metadata={"dagster/row_count": 0})
         return
-    update = update_partition(storage.lake_path, partition, files, parse_many_to_lake_rows)
+    update = lake.update_partition(partition, files, parse_many_to_lake_rows)
     context.log.info(
         f"partition {partition}: parsed {len(update.parsed)} documents, reused {len(update.reused)}; {update.statuses}"
     )
@@ -125,11 +116,13 @@ def parsed_lake(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iter
 )
 def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> dg.MaterializeResult[None]:
     """Checks across reports: each issuer's consecutive years (R5, R6, jumps, copied text) and peers' copies."""
-    last = read_cross_findings(storage.lake_path)
-    rows, inputs, counts = update_cross_findings(
-        storage.lake_path, last[0] if last else None, CrossInputs.from_record(last[1]) if last else None
-    )
-    count = write_cross_findings(storage.lake_path, rows, inputs.as_record())
+    lake = storage.lake
+    last = lake.read_cross_findings()
+    with lake.snapshot(["reports", "cells", "sections"]) as lake_dir:
+        rows, inputs, counts = update_cross_findings(
+            lake_dir, last[0] if last else None, CrossInputs.from_record(last[1]) if last else None
+        )
+    count = lake.write_cross_findings(rows, inputs.as_record())
     fails = Counter(rows.filter(pl.col("outcome") == "FAIL")["rule"].to_list())
     context.log.info(f"{count} cross-report findings ({counts}); fails by rule: {dict(fails)}")
     return dg.MaterializeResult(
@@ -137,25 +130,28 @@ def cross_findings(context: dg.AssetExecutionContext, storage: XxgkStorage) -> d
     )
 
 
-def _lake(storage: XxgkStorage, table: str) -> pl.LazyFrame:
-    return scan_table(storage.lake_path, table)
+def _lake(lake_dir: Path, table: str) -> pl.LazyFrame:
+    """One lake table, from a local lake folder or an object lake's snapshot (``XxgkStorage.lake.snapshot``)."""
+    return scan_table(lake_dir, table)
 
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="One cell per report and key.")
 def cells_unique_per_report_and_key(storage: XxgkStorage) -> dg.AssetCheckResult:
-    duplicates = _lake(storage, "cells").group_by("report_id", "key").len().filter(pl.col("len") > 1).collect()
+    with storage.lake.snapshot(["cells"]) as lake_dir:
+        duplicates = _lake(lake_dir, "cells").group_by("report_id", "key").len().filter(pl.col("len") > 1).collect()
     return dg.AssetCheckResult(passed=duplicates.height == 0, metadata={"duplicate_keys": duplicates.height})
 
 
 @dg.asset_check(asset=["lake", "cells"], blocking=True, description="Every cell belongs to a report of the lake.")
 def cells_have_reports(storage: XxgkStorage) -> dg.AssetCheckResult:
-    orphans = (
-        _lake(storage, "cells")
-        .join(_lake(storage, "reports").select("report_id"), on="report_id", how="anti")
-        .select("report_id")
-        .unique()
-        .collect()
-    )
+    with storage.lake.snapshot(["cells", "reports"]) as lake_dir:
+        orphans = (
+            _lake(lake_dir, "cells")
+            .join(_lake(lake_dir, "reports").select("report_id"), on="report_id", how="anti")
+            .select("report_id")
+            .unique()
+            .collect()
+        )
     return dg.AssetCheckResult(passed=orphans.height == 0, metadata={"orphan_reports": orphans.height})
 
 
@@ -163,7 +159,8 @@ def cells_have_reports(storage: XxgkStorage) -> dg.AssetCheckResult:
     asset=["lake", "reports"], blocking=True, description="One row per report id, one chosen version per issuer-year."
 )
 def reports_unique(storage: XxgkStorage) -> dg.AssetCheckResult:
-    reports = _lake(storage, "reports").collect()
+    with storage.lake.snapshot(["reports"]) as lake_dir:
+        reports = _lake(lake_dir, "reports").collect()
     duplicate_ids = reports.height - reports["report_id"].n_unique()
     chosen = reports.filter(pl.col("is_chosen")).group_by("issuer_key", "year").len().filter(pl.col("len") > 1)
     return dg.AssetCheckResult(
@@ -174,15 +171,16 @@ def reports_unique(storage: XxgkStorage) -> dg.AssetCheckResult:
 
 def _failing_reports(storage: XxgkStorage, rules: tuple[str, ...]) -> dg.AssetCheckResult:
     """A non-blocking check: reports' own defects are data to show, not a reason to stop the pipeline."""
-    failing = (
-        _lake(storage, "findings")
-        .filter(pl.col("rule").is_in(rules) & (pl.col("outcome") == "FAIL"))
-        .join(_lake(storage, "reports").select("report_id", "path"), on="report_id")
-        .group_by("path")
-        .agg(pl.len().alias("fails"), pl.col("message").first().alias("first_message"))
-        .sort("path")
-        .collect()
-    )
+    with storage.lake.snapshot(["findings", "reports"]) as lake_dir:
+        failing = (
+            _lake(lake_dir, "findings")
+            .filter(pl.col("rule").is_in(rules) & (pl.col("outcome") == "FAIL"))
+            .join(_lake(lake_dir, "reports").select("report_id", "path"), on="report_id")
+            .group_by("path")
+            .agg(pl.len().alias("fails"), pl.col("message").first().alias("first_message"))
+            .sort("path")
+            .collect()
+        )
     table = "| report | fails | first failure |\n|---|---|---|\n" + "\n".join(
         f"| {row['path']} | {row['fails']} | {str(row['first_message']).replace('|', '/')[:200]} |"
         for row in failing.iter_rows(named=True)
@@ -248,7 +246,8 @@ _MODELS = load_models(REPO_ROOT / "sql")
 )
 def warehouse_tables(context: dg.AssetExecutionContext, storage: XxgkStorage) -> Iterator[dg.MaterializeResult[None]]:
     """Build every ``sql/`` model into a new DuckDB file and publish it atomically."""
-    counts = build_warehouse(storage.lake_path, storage.sql_path, storage.warehouse_path)
+    with storage.lake.snapshot() as lake_dir:
+        counts = build_warehouse(lake_dir, storage.sql_path, storage.warehouse_path)
     context.log.info(f"warehouse published at {storage.warehouse_path}: {counts}")
     for name, rows in counts.items():
         preview = mart_preview(storage.warehouse_path, name)

@@ -16,7 +16,6 @@ import dagster as dg
 from pipelines.defs.assets import LAKE_TABLES, REPORT_YEAR, report_years
 from pipelines.defs.resources import XxgkStorage
 from pipelines.inbox import fingerprints, scan_inbox, year_of_file
-from pipelines.lake import known_years, lake_partitions, read_inbox
 from pipelines.parse import report_year_hint
 
 ingest_year = dg.define_asset_job(
@@ -24,6 +23,24 @@ ingest_year = dg.define_asset_job(
     selection=dg.AssetSelection.assets(["lake", "inbox"], *(["lake", table] for table in LAKE_TABLES)),
     description="Catalogue the inbox, then parse one report year into the lake.",
 )
+
+
+#: The jobs of a whole build, as ``pipelines.defs.build.build_all`` runs it in process; the scale-out driver
+#: (``pipelines.defs.distributed``) launches them on the executor ``XXGK_EXECUTOR`` selects.
+catalog_inbox = dg.define_asset_job(
+    "catalog_inbox", selection=dg.AssetSelection.assets(["lake", "inbox"]), description="Catalogue the inbox."
+)
+parse_year = dg.define_asset_job(
+    "parse_year",
+    selection=dg.AssetSelection.assets(*(["lake", table] for table in LAKE_TABLES)),
+    description="Parse one report year into the lake, then run the lake's checks.",
+)
+build_marts = dg.define_asset_job(
+    "build_marts",
+    selection=dg.AssetSelection.assets(["lake", "cross_findings"]) | dg.AssetSelection.groups("warehouse", "site"),
+    description="The checks across reports, the DuckDB marts and the static site.",
+)
+BUILD_JOBS = [catalog_inbox, parse_year, build_marts]
 
 
 @dg.sensor(job=ingest_year, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
@@ -60,13 +77,14 @@ def inbox_sensor(context: dg.SensorEvaluationContext, storage: XxgkStorage) -> d
 @dg.schedule(job=ingest_year, cron_schedule="0 6 * * *", default_status=dg.DefaultScheduleStatus.RUNNING)
 def daily_rescan(context: dg.ScheduleEvaluationContext, storage: XxgkStorage) -> list[dg.RunRequest] | dg.SkipReason:
     """Every morning: re-read the inbox by sha256 and re-run the years whose files differ from the lake's."""
-    catalogued = {f.relative_path: (f.sha256, f.partition) for f in read_inbox(storage.lake_path)}
-    current = scan_inbox(storage.raw_path, report_year_hint, known_years(storage.lake_path))
+    lake = storage.lake
+    catalogued = {f.relative_path: (f.sha256, f.partition) for f in lake.read_inbox()}
+    current = scan_inbox(storage.raw_path, report_year_hint, lake.known_years())
     affected = {f.partition for f in current if catalogued.get(f.relative_path) != (f.sha256, f.partition)}
     affected |= {
         partition for path, (_, partition) in catalogued.items() if path not in {f.relative_path for f in current}
     }
-    affected |= lake_partitions(storage.lake_path) - {f.partition for f in current}
+    affected |= lake.lake_partitions() - {f.partition for f in current}
     if not affected:
         return dg.SkipReason("the inbox matches the lake")
     known = set(context.instance.get_dynamic_partitions(REPORT_YEAR))

@@ -24,7 +24,6 @@ from pipelines.defs.assets import (
 from pipelines.defs.resources import XxgkStorage
 from pipelines.inbox import InboxFile
 from pipelines.isolation import release_abandoned_runs
-from pipelines.lake import lake_partitions, partition_is_current, read_inbox
 from pipelines.warehouse import build_stamp, stamp_file
 
 #: Runs print INFO and above: the assets' own log lines, not Dagster's step-by-step DEBUG events.
@@ -56,10 +55,11 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
     runs = [run([inbox_catalog])]
     if not runs[-1].success:
         return runs
+    lake = storage.lake
     files_of: dict[str, list[InboxFile]] = defaultdict(list)
-    for inbox_file in read_inbox(storage.lake_path):
+    for inbox_file in lake.read_inbox():
         files_of[inbox_file.partition].append(inbox_file)
-    partitions = sorted(set(files_of) | lake_partitions(storage.lake_path))
+    partitions = sorted(set(files_of) | lake.lake_partitions())
     missing = [key for key in partitions if not instance.has_dynamic_partition(REPORT_YEAR, key)]
     if missing:
         instance.add_dynamic_partitions(REPORT_YEAR, missing)
@@ -67,7 +67,7 @@ def build_all(raw_dir: Path, out_dir: Path, instance: dg.DagsterInstance) -> lis
         # Every file of the year unchanged and parsed by this parser: nothing to run (a persistent instance
         # that has never seen the year runs it once, so that the UI shows it materialised).
         known = instance.is_ephemeral or partition not in missing
-        if known and partition_is_current(storage.lake_path, partition, files_of.get(partition, [])):
+        if known and lake.partition_is_current(partition, files_of.get(partition, [])):
             continue
         runs.append(run([parsed_lake, *LAKE_CHECKS], partition))
         if not runs[-1].success:
