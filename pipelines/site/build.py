@@ -12,6 +12,7 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import shutil
@@ -20,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.site.markup import STYLE
-from pipelines.site.model import load
+from pipelines.site.model import load, load_cells
 from pipelines.site.pages import SourceLinks, build_issuers, build_regions, issuer_page, overview_page, region_page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SITE_DIR = REPO_ROOT / "data" / "site"
+#: Issuers whose pages are made together (their cells read at once).
+ISSUER_BATCH = 500
 """Where ``make run``'s layout puts the site: beside ``data/raw`` (linked) and ``data/warehouse``."""
 
 
@@ -84,17 +87,11 @@ def build_site(database: Path, out_dir: Path = DEFAULT_SITE_DIR, raw_dir: Path |
     Raises :class:`~pipelines.site.model.WarehouseError` when a mart the site reads is missing.
     """
     started = time.perf_counter()
-    data = load(database)
+    data = load(database, with_cells=False)
     out_dir = Path(os.path.abspath(out_dir))
     links = SourceLinks(out_dir, Path(os.path.abspath(raw_dir)) if raw_dir is not None else None)
     regions = build_regions(data)
     issuers = build_issuers(data)
-
-    pages: dict[str, str] = {"index.html": overview_page(data, regions, issuers)}
-    for region in regions.values():
-        pages[region.file] = region_page(region, regions, issuers)
-    for issuer in issuers.values():
-        pages[issuer.file] = issuer_page(issuer, data, regions, issuers, links)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_site(out_dir)
@@ -102,14 +99,31 @@ def build_site(database: Path, out_dir: Path = DEFAULT_SITE_DIR, raw_dir: Path |
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     written = 0
+    pages = 0
+
+    def write(relative: str, content: str) -> None:
+        nonlocal written, pages
+        target = building / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        payload = content.encode("utf-8")
+        target.write_bytes(payload)
+        written += len(payload)
+        pages += relative.endswith(".html")
+
     try:
-        files = {**pages, "style.css": STYLE}
-        for relative, content in sorted(files.items()):
-            target = building / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            payload = content.encode("utf-8")
-            target.write_bytes(payload)
-            written += len(payload)
+        write("style.css", STYLE)
+        write("index.html", overview_page(data, regions, issuers))
+        for region in regions.values():
+            write(region.file, region_page(region, regions, issuers))
+        # Issuer pages show their reports' cells: those are read a batch of issuers at a time, and each page is
+        # written as soon as it is made, so memory does not grow with the number of reports.
+        ordered = list(issuers.values())
+        for start in range(0, len(ordered), ISSUER_BATCH):
+            batch = ordered[start : start + ISSUER_BATCH]
+            chosen = [str(report["report_id"]) for issuer in batch for report in issuer.chosen]
+            batch_data = dataclasses.replace(data, cells=load_cells(database, chosen))
+            for issuer in batch:
+                write(issuer.file, issuer_page(issuer, batch_data, regions, issuers, links))
         if out_dir.exists():
             os.replace(out_dir, retired)
         os.replace(building, out_dir)
@@ -119,7 +133,7 @@ def build_site(database: Path, out_dir: Path = DEFAULT_SITE_DIR, raw_dir: Path |
     return SiteSummary(
         out_dir=out_dir,
         overview=out_dir / "index.html",
-        pages=len(pages),
+        pages=pages,
         region_pages=len(regions),
         issuer_pages=len(issuers),
         bytes_written=written,

@@ -152,9 +152,10 @@ def _grouped(rows: list[Record], key: str) -> dict[str, list[Record]]:
     return dict(grouped)
 
 
-def load(database: Path) -> SiteData:
+def load(database: Path, with_cells: bool = True) -> SiteData:
     """Read every record the site needs from ``database``, opened read-only (an analyst's session or a running
-    build elsewhere is never disturbed)."""
+    build elsewhere is never disturbed). Without ``with_cells``, ``cells`` is left empty: the site builder
+    reads them a batch of issuers at a time (``load_cells``), which bounds its memory."""
     with duckdb.connect(str(database), read_only=True) as con:
         tables = {str(row["table_name"]) for row in records(con, "select table_name from information_schema.tables")}
         missing = [table for table in NEEDED_TABLES if table not in tables]
@@ -264,21 +265,48 @@ def load(database: Path) -> SiteData:
                 ),
                 "issuer_key",
             ),
-            cells=_grouped(
-                records(
-                    con,
-                    f"""
-                    select cells.report_id, cells.key, cells.value, cells.value_status, cells.raw_text,
-                        cells.locator, cells.note
-                    from cells
-                    inner join reports on reports.report_id = cells.report_id and reports.is_chosen
-                    where {_SOURCE_KEY_FILTER}
-                    order by cells.report_id, cells.key
-                    """,
-                ),
-                "report_id",
-            ),
+            cells=_chosen_cells(con) if with_cells else {},
             warehouse_name=database.name,
             issuer_keys=sorted({str(r["issuer_key"]) for r in reports if r["is_chosen"]}),
         )
     return data
+
+
+_CELL_COLUMNS = "cells.report_id, cells.key, cells.value, cells.value_status, cells.raw_text, cells.locator, cells.note"
+
+
+def _chosen_cells(con: Any) -> dict[str, list[Record]]:
+    return _grouped(
+        records(
+            con,
+            f"""
+            select {_CELL_COLUMNS}
+            from cells
+            inner join reports on reports.report_id = cells.report_id and reports.is_chosen
+            where {_SOURCE_KEY_FILTER}
+            order by cells.report_id, cells.key
+            """,
+        ),
+        "report_id",
+    )
+
+
+def load_cells(database: Path, report_ids: Sequence[str]) -> dict[str, list[Record]]:
+    """The cells the charted figures are made from, of the given (chosen) reports: ``SiteData.cells`` for a
+    batch of issuers."""
+    if not report_ids:
+        return {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        return _grouped(
+            records(
+                con,
+                f"""
+                select {_CELL_COLUMNS}
+                from cells
+                where cells.report_id in (select unnest(?::varchar[])) and ({_SOURCE_KEY_FILTER})
+                order by cells.report_id, cells.key
+                """,
+                [list(report_ids)],
+            ),
+            "report_id",
+        )
