@@ -41,6 +41,8 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
+from pipelines.processes import process_alive
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -397,7 +399,7 @@ def release_abandoned_runs(instance: Any) -> list[str]:
     released = []
     for run in instance.get_runs(filters=dg.RunsFilter(statuses=active)):
         pids = _run_pids(instance, run.run_id)
-        if not pids or any(_alive(pid) for pid in pids):
+        if not pids or any(process_alive(pid) for pid in pids):
             continue
         gone = ", ".join(str(pid) for pid in sorted(pids))
         instance.report_run_failed(run, f"the process running it (pid {gone}) is gone; released by a later build")
@@ -420,11 +422,3 @@ def _run_pids(instance: Any, run_id: str) -> set[int]:
     return pids
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

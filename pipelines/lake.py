@@ -45,6 +45,7 @@ from pipelines.identity.report import ReportFacts
 from pipelines.inbox import UNKNOWN_PARTITION, InboxFile
 from pipelines.isolation import run_isolated
 from pipelines.parse import PARSED, PARTIAL, ParsedReport, parse_inbox_file, unparsed_report
+from pipelines.processes import process_alive
 from pipelines.validation.findings import finding_lake_record
 from pipelines.versions import cells_read, issuer_key, rank_versions
 
@@ -482,23 +483,13 @@ def recover_lake(lake_dir: Path) -> list[str]:
             entry = json.loads(journal.read_text())
         except (OSError, ValueError):
             continue
-        if _process_alive(int(entry.get("pid", 0))):
+        if process_alive(int(entry.get("pid", 0))):
             continue
         _apply_journal(lake_dir, journal.stem, entry)
         finished.append(journal.stem)
     return finished
 
 
-def _process_alive(pid: int) -> bool:
-    if pid <= 0 or pid == os.getpid():
-        return pid == os.getpid()
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def inbox_frame(files: Sequence[InboxFile]) -> pl.DataFrame:

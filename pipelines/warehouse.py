@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from pipelines.processes import process_alive
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -114,23 +116,15 @@ def _remove_abandoned_builds(database: Path) -> None:
     """
     for leftover in database.parent.glob(f"{database.name}.building-*"):
         pid_text = leftover.name.removeprefix(f"{database.name}.building-").removesuffix(".wal")
-        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _process_alive(int(pid_text)):
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or process_alive(int(pid_text)):
             continue
         leftover.unlink(missing_ok=True)
     for spill in database.parent.glob(f"{database.name}.spill-*"):
         pid_text = spill.name.removeprefix(f"{database.name}.spill-")
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _process_alive(int(pid_text)):
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not process_alive(int(pid_text)):
             shutil.rmtree(spill, ignore_errors=True)
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _retire_wal(database: Path) -> None:

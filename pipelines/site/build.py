@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.processes import process_alive
 from pipelines.site.markup import STYLE
 from pipelines.site.model import load, load_cells
 from pipelines.site.pages import SourceLinks, build_issuers, build_regions, issuer_page, overview_page, region_page
@@ -50,16 +51,6 @@ class SiteSummary:
     seconds: float
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover_site(out_dir: Path) -> list[Path]:
     """Clear what site builds killed mid-way left beside ``out_dir``; returns the folders removed or restored.
 
@@ -71,7 +62,7 @@ def recover_site(out_dir: Path) -> list[Path]:
     for kind in ("old", "building"):
         for leftover in sorted(out_dir.parent.glob(f".{glob.escape(out_dir.name)}.{kind}-*")):
             pid = leftover.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or _pid_alive(int(pid)):
+            if not pid.isdigit() or process_alive(int(pid)):
                 continue
             if kind == "old" and not out_dir.exists():
                 os.replace(leftover, out_dir)
