@@ -272,41 +272,32 @@ def load(database: Path, with_cells: bool = True) -> SiteData:
     return data
 
 
-_CELL_COLUMNS = "cells.report_id, cells.key, cells.value, cells.value_status, cells.raw_text, cells.locator, cells.note"
-
-
-def _chosen_cells(con: Any) -> dict[str, list[Record]]:
+def _source_cells(con: Any, which: str, params: Sequence[object] = ()) -> dict[str, list[Record]]:
+    """The cells the charted figures are made from, of the reports ``which`` (a condition on ``cells``)
+    selects, grouped by report."""
     return _grouped(
         records(
             con,
             f"""
-            select {_CELL_COLUMNS}
+            select cells.report_id, cells.key, cells.value, cells.value_status, cells.raw_text, cells.locator,
+                cells.note
             from cells
-            inner join reports on reports.report_id = cells.report_id and reports.is_chosen
-            where {_SOURCE_KEY_FILTER}
+            where ({which}) and ({_SOURCE_KEY_FILTER})
             order by cells.report_id, cells.key
             """,
+            params,
         ),
         "report_id",
     )
 
 
+def _chosen_cells(con: Any) -> dict[str, list[Record]]:
+    return _source_cells(con, "cells.report_id in (select report_id from reports where is_chosen)")
+
+
 def load_cells(database: Path, report_ids: Sequence[str]) -> dict[str, list[Record]]:
-    """The cells the charted figures are made from, of the given (chosen) reports: ``SiteData.cells`` for a
-    batch of issuers."""
+    """``SiteData.cells`` for a batch of issuers: the source cells of the given (chosen) reports."""
     if not report_ids:
         return {}
     with duckdb.connect(str(database), read_only=True) as con:
-        return _grouped(
-            records(
-                con,
-                f"""
-                select {_CELL_COLUMNS}
-                from cells
-                where cells.report_id in (select unnest(?::varchar[])) and ({_SOURCE_KEY_FILTER})
-                order by cells.report_id, cells.key
-                """,
-                [list(report_ids)],
-            ),
-            "report_id",
-        )
+        return _source_cells(con, "cells.report_id in (select unnest(?::varchar[]))", [list(report_ids)])
