@@ -40,7 +40,7 @@ class InboxFile:
         return str(self.year_hint) if self.year_hint is not None else UNKNOWN_PARTITION
 
 
-def _digest(path: Path) -> tuple[str, bytes]:
+def file_digest(path: Path) -> tuple[str, bytes]:
     """sha256 of the whole file, and its first bytes for format detection."""
     hasher = hashlib.sha256()
     head = b""
@@ -78,7 +78,7 @@ def scan_inbox(
                 continue
             relative = path.relative_to(root).as_posix()
             try:
-                sha256, head = _digest(path)
+                sha256, head = file_digest(path)
                 size = path.stat().st_size
             except OSError as error:
                 found.append(InboxFile(path, relative, 0, "", None, f"cannot read file: {error.strerror}"))

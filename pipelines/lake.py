@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
@@ -42,7 +41,7 @@ import polars as pl
 
 from pipelines import PARSER_VERSION
 from pipelines.identity.report import ReportFacts
-from pipelines.inbox import UNKNOWN_PARTITION, InboxFile
+from pipelines.inbox import UNKNOWN_PARTITION, InboxFile, file_digest
 from pipelines.isolation import run_isolated
 from pipelines.parse import PARSED, PARTIAL, ParsedReport, parse_inbox_file, unparsed_report
 from pipelines.processes import process_alive
@@ -791,7 +790,7 @@ def write_cross_findings(
     if inputs is None:
         state.unlink(missing_ok=True)
     else:
-        record = {"findings_sha256": _sha256(findings), **inputs}
+        record = {"findings_sha256": file_digest(findings)[0], **inputs}
 
         def write(path: Path) -> None:
             path.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -811,14 +810,6 @@ def read_cross_findings(lake_dir: Path) -> tuple[pl.DataFrame, dict[str, Any]] |
         record = json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("findings_sha256") != _sha256(findings):
+    if not isinstance(record, dict) or record.get("findings_sha256") != file_digest(findings)[0]:
         return None
     return _read(findings, FINDING_SCHEMA), record
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
